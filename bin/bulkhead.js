@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The only place that sets the process exit code (not process.exit(), so piped output is flushed).
+import { main } from '../dist/cli/main.js';
+
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+process.exitCode = await main(process.argv.slice(2), io);

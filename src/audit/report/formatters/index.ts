@@ -1,0 +1,23 @@
+import type { Report } from '../../model.js';
+
+export interface FormatOptions {
+  /** colour only on a TTY */
+  color: boolean;
+}
+
+export type Formatter = (report: Report, options: FormatOptions) => string;
+
+/**
+ * Formatter names users pass to --format. Each loads lazily so one format's dependencies
+ * are not paid by the others.
+ */
+export const FORMATTERS = {
+  table: async () => (await import('./table.js')).formatTable,
+  json: async () => (await import('./json.js')).formatJson,
+} satisfies Record<string, () => Promise<Formatter>>;
+
+export type FormatName = keyof typeof FORMATTERS;
+
+export function isFormatName(s: string): s is FormatName {
+  return Object.hasOwn(FORMATTERS, s);
+}

@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { BulkheadError } from '../errors.js';
+import { SEVERITIES, type Report } from '../audit/model.js';
+import { failingFindings, type FailOn } from '../audit/report/build.js';
+import { applyBaseline, readBaseline } from '../audit/report/baseline.js';
+import { FORMATTERS, isFormatName } from '../audit/report/formatters/index.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliContext } from './main.js';
+
+/** Options every `bulkhead audit <target>` shares. */
+export interface CommonAuditOptions {
+  format: string;
+  output?: string;
+  failOn: FailOn;
+  policy?: string;
+  config?: string;
+  baseline?: string;
+}
+
+export const AUDIT_EXIT_HELP = `
+Exit codes:
+  0  no finding at or above --fail-on (with --baseline: no new one)
+  1  findings at or above --fail-on
+  2  bad usage, or no target could be read
+  3  the Docker engine could not be reached`;
+
+export function addCommonAuditOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `report format (${Object.keys(FORMATTERS).join(', ')})`).default('table'))
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'never']).default('high'))
+    .option('--policy <name|file>', 'policy whose audit settings apply (built-in name or YAML file)')
+    .option('--config <file>', 'project config (.bulkhead.yaml): severities, disabled rules, ignores')
+    .option('--baseline <report.json>', 'fail only on findings that are new since this JSON report')
+    .addHelpText('after', AUDIT_EXIT_HELP);
+}
+
+/**
+ * Applies the baseline, formats, writes, and returns the audit's exit code.
+ * The formatter never decides the exit code; this function does, from the report.
+ */
+export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: CliContext): Promise<number> {
+  if (!isFormatName(opts.format)) {
+    throw new BulkheadError('usage', `--format ${opts.format}: unknown format (expected one of ${Object.keys(FORMATTERS).join(', ')})`);
+  }
+  if (opts.baseline) applyBaseline(report, readBaseline(opts.baseline));
+  const formatter = await FORMATTERS[opts.format]();
+  const color = !opts.output && ctx.io.stdout.isTTY === true && !ctx.io.env.NO_COLOR;
+  const text = formatter(report, { color });
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (err) {
+      throw new BulkheadError('usage', `--output ${opts.output}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  } else {
+    ctx.io.stdout.write(text);
+  }
+  // Problems reading targets go to stderr too, whatever the format, so a CI log shows them.
+  for (const t of report.targets) for (const e of t.errors) ctx.io.stderr.write(`bulkhead: ${t.name}: ${e.message}\n`);
+  const readable = report.targets.filter((t) => t.errors.length === 0 || t.findings.length > 0);
+  if (report.targets.length > 0 && readable.length === 0) return ExitCode.auditUsage;
+  return failingFindings(report, opts.failOn).length > 0 ? ExitCode.findings : ExitCode.ok;
+}

@@ -1,0 +1,85 @@
+import type { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { BulkheadError } from '../errors.js';
+
+export type ContainerCreateOptions = Dockerode.ContainerCreateOptions;
+export type ContainerInspect = Dockerode.ContainerInspectInfo;
+export type ContainerSummary = Dockerode.ContainerInfo;
+export type ImageInspect = Dockerode.ImageInspectInfo;
+export type ImageSummary = Dockerode.ImageInfo;
+
+export interface EngineVersion {
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion?: string;
+  Os?: string;
+  Arch?: string;
+  KernelVersion?: string;
+  Components?: Array<{ Name: string; Version: string; Details?: Record<string, string> }>;
+}
+
+/** One entry of GET /containers/{id}/changes: Kind 0 modified, 1 added, 2 deleted. */
+export interface ContainerChange {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}
+
+export interface AttachedStreams {
+  /** resolves when both output streams have ended */
+  done: Promise<void>;
+  /** stdin of the container, when attached with stdin */
+  stdin?: NodeJS.WritableStream;
+}
+
+/**
+ * The narrow Engine API surface bulkhead uses. Runtime and audit both reach the engine only
+ * through this interface, so tests and other programs can substitute it.
+ */
+export interface EngineClient {
+  /** the URL the client talks to, for messages */
+  readonly endpoint: string;
+  ping(): Promise<void>;
+  version(): Promise<EngineVersion>;
+  info(): Promise<Record<string, unknown>>;
+  /** the API version negotiated with the engine, e.g. "1.41" */
+  apiVersion(): Promise<string>;
+
+  inspectImage(ref: string): Promise<ImageInspect>;
+  listImages(options?: { all?: boolean; dangling?: boolean }): Promise<ImageSummary[]>;
+  /** GET /images/{name}/get: a `docker save` tar stream */
+  exportImage(ref: string): Promise<Readable>;
+  /** POST /images/load */
+  loadImage(tar: Readable): Promise<void>;
+
+  listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
+  inspectContainer(id: string): Promise<ContainerInspect>;
+  containerChanges(id: string): Promise<ContainerChange[]>;
+  /** GET /containers/{id}/archive: a tar of one path */
+  containerArchive(id: string, path: string): Promise<Readable>;
+  /** GET /containers/{id}/export: the whole filesystem as a tar */
+  exportContainer(id: string): Promise<Readable>;
+
+  createContainer(options: ContainerCreateOptions): Promise<{ id: string; warnings: string[] }>;
+  startContainer(id: string): Promise<void>;
+  /** attach before start; demultiplexes stdout/stderr onto the given writables */
+  attachContainer(id: string, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: boolean; tty?: boolean }): Promise<AttachedStreams>;
+  waitContainer(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
+  killContainer(id: string, signal?: string): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+}
+
+/**
+ * Every engine failure, typed: which operation, the HTTP status (when the engine answered),
+ * and the engine's own message. dockerode's raw errors are untyped; wrapping them here keeps
+ * string matching out of the rest of the code.
+ */
+export class DockerApiError extends BulkheadError {
+  readonly operation: string;
+  readonly statusCode: number | undefined;
+  constructor(operation: string, statusCode: number | undefined, message: string, cause?: unknown) {
+    super(statusCode === undefined ? 'engine-unreachable' : statusCode === 404 ? 'not-found' : 'engine', message, { cause });
+    this.name = 'DockerApiError';
+    this.operation = operation;
+    this.statusCode = statusCode;
+  }
+}

@@ -1,0 +1,215 @@
+import type { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import type Dockerode from 'dockerode';
+import {
+  DockerApiError,
+  type AttachedStreams,
+  type ContainerChange,
+  type ContainerCreateOptions,
+  type EngineClient,
+  type EngineVersion,
+} from './client.js';
+import { discoverEngine, type EngineEndpoint } from './endpoint.js';
+
+/** The newest Engine API version this code is written against; older engines are negotiated down. */
+export const MAX_API_VERSION = '1.45';
+/** Older than this lacks fields we rely on (e.g. PidsLimit, Init). */
+export const MIN_API_VERSION = '1.40';
+
+interface RawEngineError {
+  statusCode?: number;
+  json?: { message?: string } | null;
+  message?: string;
+  code?: string;
+  reason?: string;
+}
+
+function engineMessage(err: unknown): string {
+  const e = err as RawEngineError;
+  const fromJson = e.json && typeof e.json === 'object' ? e.json.message : undefined;
+  const raw = fromJson ?? e.message ?? String(err);
+  // docker-modem prefixes "(HTTP code 404) no such image - "; keep the engine's own words.
+  return raw.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim();
+}
+
+export function wrapEngineError(operation: string, endpoint: string, err: unknown): DockerApiError {
+  const e = err as RawEngineError;
+  if (typeof e?.statusCode === 'number') {
+    return new DockerApiError(operation, e.statusCode, `${operation}: ${engineMessage(err)} (HTTP ${e.statusCode})`, err);
+  }
+  const code = e?.code ? ` (${e.code})` : '';
+  return new DockerApiError(operation, undefined, `cannot reach the Docker engine at ${endpoint}${code}: ${e?.message ?? String(err)}`, err);
+}
+
+function compareApi(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+/** min(engine's API version, ours): never ask an old engine for a newer API. */
+export function negotiateApiVersion(engineApi: string): string {
+  return compareApi(engineApi, MAX_API_VERSION) < 0 ? engineApi : MAX_API_VERSION;
+}
+
+function modemOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
+  if (endpoint.socketPath) return { socketPath: endpoint.socketPath };
+  const opts: Dockerode.DockerOptions = {
+    host: endpoint.host,
+    port: endpoint.port,
+    protocol: endpoint.protocol,
+  };
+  if (endpoint.username) opts.username = endpoint.username;
+  if (endpoint.ca) opts.ca = readFileSync(endpoint.ca);
+  if (endpoint.cert) opts.cert = readFileSync(endpoint.cert);
+  if (endpoint.key) opts.key = readFileSync(endpoint.key);
+  return opts;
+}
+
+/** The one EngineClient implementation, over dockerode. */
+export class DockerodeEngineClient implements EngineClient {
+  readonly endpoint: string;
+  private readonly docker: Dockerode;
+  private negotiated: Promise<string> | undefined;
+
+  constructor(docker: Dockerode, endpoint: string) {
+    this.docker = docker;
+    this.endpoint = endpoint;
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    await this.apiVersion();
+    try {
+      return await fn();
+    } catch (err) {
+      throw wrapEngineError(operation, this.endpoint, err);
+    }
+  }
+
+  /** GET /version unversioned (every engine answers it), then pin the modem to the negotiated version. */
+  apiVersion(): Promise<string> {
+    this.negotiated ??= (async () => {
+      let v: EngineVersion;
+      try {
+        v = (await this.docker.version()) as unknown as EngineVersion;
+      } catch (err) {
+        this.negotiated = undefined;
+        throw wrapEngineError('version', this.endpoint, err);
+      }
+      const chosen = negotiateApiVersion(v.ApiVersion);
+      (this.docker.modem as unknown as { version: string }).version = `v${chosen}`;
+      return chosen;
+    })();
+    return this.negotiated;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (err) {
+      throw wrapEngineError('ping', this.endpoint, err);
+    }
+  }
+
+  version(): Promise<EngineVersion> {
+    return this.call('version', async () => (await this.docker.version()) as unknown as EngineVersion);
+  }
+  info(): Promise<Record<string, unknown>> {
+    return this.call('info', async () => (await this.docker.info()) as Record<string, unknown>);
+  }
+  inspectImage(ref: string) {
+    return this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect());
+  }
+  listImages(options: { all?: boolean; dangling?: boolean } = {}) {
+    const filters = options.dangling === undefined ? undefined : JSON.stringify({ dangling: [String(options.dangling)] });
+    return this.call('list images', () => this.docker.listImages({ all: options.all ?? false, ...(filters ? { filters } : {}) }));
+  }
+  exportImage(ref: string): Promise<Readable> {
+    return this.call(`export image ${ref}`, async () => (await this.docker.getImage(ref).get()) as unknown as Readable);
+  }
+  loadImage(tar: Readable): Promise<void> {
+    return this.call('load image', async () => {
+      const res = (await this.docker.loadImage(tar)) as unknown as Readable;
+      // the engine reports load errors inside the JSON stream, not as an HTTP status
+      let body = '';
+      for await (const chunk of res) body += String(chunk);
+      const errLine = body.split('\n').find((l) => l.includes('"error"'));
+      if (errLine) throw Object.assign(new Error((JSON.parse(errLine) as { error: string }).error), { statusCode: 500 });
+    });
+  }
+  listContainers(options: { all?: boolean; labels?: string[] } = {}) {
+    const filters = options.labels?.length ? JSON.stringify({ label: options.labels }) : undefined;
+    return this.call('list containers', () => this.docker.listContainers({ all: options.all ?? false, ...(filters ? { filters } : {}) }));
+  }
+  inspectContainer(id: string) {
+    return this.call(`inspect container ${id}`, () => this.docker.getContainer(id).inspect());
+  }
+  containerChanges(id: string): Promise<ContainerChange[]> {
+    return this.call(`changes of container ${id}`, async () => ((await this.docker.getContainer(id).changes()) as ContainerChange[] | null) ?? []);
+  }
+  containerArchive(id: string, path: string): Promise<Readable> {
+    return this.call(`archive ${path} of container ${id}`, async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);
+  }
+  exportContainer(id: string): Promise<Readable> {
+    return this.call(`export container ${id}`, async () => (await this.docker.getContainer(id).export()) as unknown as Readable);
+  }
+  createContainer(options: ContainerCreateOptions) {
+    return this.call('create container', async () => {
+      const c = await this.docker.createContainer(options);
+      return { id: c.id, warnings: [] as string[] };
+    });
+  }
+  startContainer(id: string) {
+    return this.call(`start container ${id}`, async () => {
+      await this.docker.getContainer(id).start();
+    });
+  }
+  attachContainer(
+    id: string,
+    io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: boolean; tty?: boolean },
+  ): Promise<AttachedStreams> {
+    return this.call(`attach container ${id}`, async () => {
+      const stream = (await this.docker.getContainer(id).attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+        stdin: io.stdin ?? false,
+        hijack: io.stdin ?? false,
+      })) as unknown as NodeJS.ReadWriteStream;
+      if (io.tty) stream.pipe(io.stdout, { end: false });
+      else this.docker.modem.demuxStream(stream, io.stdout, io.stderr);
+      const done = new Promise<void>((resolve) => {
+        stream.on('end', () => resolve());
+        stream.on('close', () => resolve());
+        stream.on('error', () => resolve());
+      });
+      return io.stdin ? { done, stdin: stream } : { done };
+    });
+  }
+  waitContainer(id: string, condition: 'not-running' | 'next-exit' | 'removed' = 'not-running') {
+    return this.call(`wait container ${id}`, async () => {
+      const r = (await this.docker.getContainer(id).wait({ condition })) as { StatusCode: number; Error?: { Message: string } | null };
+      return r;
+    });
+  }
+  killContainer(id: string, signal = 'SIGKILL') {
+    return this.call(`kill container ${id}`, async () => {
+      await this.docker.getContainer(id).kill({ signal });
+    });
+  }
+  removeContainer(id: string, options: { force?: boolean } = {}) {
+    return this.call(`remove container ${id}`, async () => {
+      await this.docker.getContainer(id).remove({ force: options.force ?? false, v: true });
+    });
+  }
+}
+
+/**
+ * Creates a client for an engine URL (or the discovered default). dockerode is imported lazily:
+ * commands that never touch the engine (--dry-run, file audits, --help) do not pay for it.
+ */
+export async function connectEngine(url?: string): Promise<EngineClient> {
+  const endpoint = discoverEngine(url);
+  const { default: Docker } = await import('dockerode');
+  return new DockerodeEngineClient(new Docker(modemOptions(endpoint)), endpoint.url);
+}
