@@ -32,6 +32,8 @@ export interface RuleMeta {
   references?: string[];
   /** CIS Docker Benchmark ids this rule covers, e.g. ["4.1"] */
   cis?: string[];
+  /** shown on the rule's docs page: input that fires the rule and a fixed version that does not */
+  example?: { bad: string; good?: string };
 }
 
 /** Where a finding is. Every field optional: each target kind fills what it has. */

@@ -14,6 +14,9 @@ export type Formatter = (report: Report, options: FormatOptions) => string;
 export const FORMATTERS = {
   table: async () => (await import('./table.js')).formatTable,
   json: async () => (await import('./json.js')).formatJson,
+  sarif: async () => (await import('./sarif.js')).formatSarif,
+  markdown: async () => (await import('./markdown.js')).formatMarkdown,
+  github: async () => (await import('./github.js')).formatGithub,
 } satisfies Record<string, () => Promise<Formatter>>;
 
 export type FormatName = keyof typeof FORMATTERS;
