@@ -1,0 +1,247 @@
+/**
+ * The shared secret detector: file contents (image layers, container filesystems) and
+ * name=value assignments (Dockerfile ENV/ARG, image config Env, container env).
+ *
+ * Rules are data (./rules.ts). A keyword prefilter decides which rules' regexes run at all;
+ * generic assignments go through classifyAssignment (names, placeholders, entropy). Nothing
+ * here returns a secret in clear: every match carries only redact(secret).
+ */
+import { posix } from 'node:path';
+import type { Severity } from '../model.js';
+import { redact } from './redact.js';
+import { HISTORY_FILE_NAMES, SECRET_RULES, type SecretRule } from './rules.js';
+
+export { redact } from './redact.js';
+export { SECRET_RULES, type SecretRule } from './rules.js';
+
+export interface SecretMatch {
+  /** stable, e.g. aws-access-key-id */
+  kind: string;
+  title: string;
+  severity: Severity;
+  /** prefix, length and short hash of the secret: never the secret */
+  redacted: string;
+  /** 1-based line of the match, when scanning text */
+  line?: number;
+  /** offsets of the whole match in the scanned text */
+  start?: number;
+  end?: number;
+  /** the variable or key name, for assignments */
+  name?: string;
+}
+
+/** Most matches a single text may report; a file full of tokens does not need 10k findings. */
+const MAX_MATCHES_PER_TEXT = 50;
+
+const ALL_KEYWORDS: readonly string[] = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+
+export function shannonEntropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER_WORDS = [
+  'changeme', 'change_me', 'change-me', 'changeit', 'your', 'here', 'example', 'dummy', 'placeholder', 'sample',
+  'fake', 'redacted', 'replace', 'insert', 'todo', 'fixme', 'xxxx', 'test', 'secret123', 'password123', 'foobar',
+  '****', '....',
+];
+/** Words count only between non-letters, so random key material does not look like "your" or "test" by chance. */
+const PLACEHOLDER_WORD_RE = new RegExp(`(?<![a-z])(?:${PLACEHOLDER_WORDS.map((w) => w.replace(/[.*]/g, '\\$&')).join('|')})(?![a-z])`);
+const PLACEHOLDER_VALUES = new Set([
+  'none', 'null', 'nil', 'true', 'false', 'yes', 'no', 'undefined', 'empty', 'default', 'required', 'optional',
+  'string', 'str', 'secret', 'password', 'passwd', 'token', 'pass', 'key', 'value', 'foo', 'bar', 'xxx', 'abc', 'abc123',
+]);
+
+/** Values that stand in for a secret rather than being one: `changeme`, `<token>`, `xoxb-your-token-here`, `***`. */
+export function isPlaceholder(value: string): boolean {
+  const v = value.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(v)) return true;
+  if (/^(.)\1*$/.test(v)) return true; // xxxxxxxx, ********, 00000000
+  if (/^<[^>]*>$|^\[[^\]]*\]$|^\{\{.*\}\}$|^%[^%]*%$/.test(v)) return true;
+  if (/^(?:abc)?(?:0?123456789?0?|0123456789abcdef)$/.test(v)) return true;
+  return PLACEHOLDER_WORD_RE.test(v);
+}
+
+/** References and indirections: `${VAR}`, `$VAR`, `$(cmd)`, Docker secrets files. */
+function isReference(value: string): boolean {
+  return /^\$|\$\{|\$\(|%\(|\{\{/.test(value) || value.includes('/run/secrets/');
+}
+
+const SENSITIVE_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|(?:^|_)AUTH(?:_?KEY)?$/;
+const PASSWORD_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$/;
+/** Names that talk about a secret without holding one. */
+const NON_SECRET_NAME =
+  /(?:_FILE|_PATH|_DIR|_NAME|_ID|_LENGTH|_LEN|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES|_EXPIRATION|_ENABLED|_REQUIRED|_HOST|_PORT|_USER|_USERNAME|_TYPE|_HEADER|_ENDPOINT|_URL|_URI|_FORMAT|_POLICY|_VERSION|_MIN|_MAX|_SIZE|_COUNT|_REGEX|_PATTERN|_FIELD|_PREFIX|_SUFFIX|_MODE|_METHOD|_ALGORITHM|_SOURCE|_PROVIDER|_KIND|_HASH_ROUNDS)$/;
+
+/** camelCase / dotted / dashed names to SCREAMING_SNAKE, so one set of patterns serves all. */
+function normalizeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+}
+
+function valueLooksLikeCode(value: string): boolean {
+  // identifiers and dotted references (`self.password`, `getpass`, `PASSWORD`) are code, not values
+  return /^[A-Za-z_.-]+$/.test(value) || /^\d+$/.test(value) || /^(?:\.{0,2}\/|~\/|[a-z]+:\/\/[^@]*$)/.test(value);
+}
+
+interface RawMatch {
+  rule: SecretRule;
+  secret: string;
+  start: number;
+  end: number;
+  name?: string;
+  kind: string;
+  title: string;
+  severity: Severity;
+}
+
+function tokenMatches(text: string, lower: string, rules: readonly SecretRule[]): RawMatch[] {
+  const found: RawMatch[] = [];
+  const hits = new Set<string>();
+  for (const kw of ALL_KEYWORDS) if (lower.includes(kw)) hits.add(kw);
+  if (hits.size === 0) return found;
+  for (const rule of rules) {
+    if (!rule.keywords.some((k) => hits.has(k))) continue;
+    const re = rule.regex;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let perRule = 0;
+    while ((m = re.exec(text)) !== null && perRule < MAX_MATCHES_PER_TEXT) {
+      if (m[0].length === 0) re.lastIndex++;
+      const secret = m[rule.group] ?? m[0];
+      const start = m.index;
+      const end = m.index + m[0].length;
+      if (rule.assignment) {
+        const name = m[1] ?? '';
+        const c = classifyAssignmentInner(name, secret, false);
+        if (!c) continue;
+        found.push({ rule, secret, start, end, name, kind: c.kind, title: c.title, severity: c.severity });
+        perRule++;
+        continue;
+      }
+      if (isPlaceholder(secret) || isReference(secret)) continue;
+      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+      if (rule.validate && !rule.validate(secret, text, m)) continue;
+      found.push({ rule, secret, start, end, kind: rule.kind, title: rule.title, severity: rule.severity });
+      perRule++;
+    }
+  }
+  return found;
+}
+
+/** Keeps the first of overlapping matches in rule order (specific rules come first in the table). */
+function dropOverlaps(found: RawMatch[]): RawMatch[] {
+  const kept: RawMatch[] = [];
+  for (const m of found) {
+    if (kept.some((k) => m.start < k.end && k.start < m.end)) continue;
+    kept.push(m);
+    if (kept.length >= MAX_MATCHES_PER_TEXT) break;
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function toMatch(m: RawMatch, line?: number): SecretMatch {
+  const out: SecretMatch = { kind: m.kind, title: m.title, severity: m.severity, redacted: redact(m.secret), start: m.start, end: m.end };
+  if (line !== undefined) out.line = line;
+  if (m.name) out.name = m.name;
+  return out;
+}
+
+/** A finding by file name alone (shell histories), or undefined. */
+export function classifyPath(path: string): SecretMatch | undefined {
+  const base = posix.basename(path);
+  if (HISTORY_FILE_NAMES.has(base)) {
+    return { kind: 'shell-history', title: `Shell or REPL history file (${base})`, severity: 'medium', redacted: `[file ${base}]` };
+  }
+  return undefined;
+}
+
+/**
+ * Scans text for secrets. Offsets are relative to `text`; lines are 1-based. With `path`,
+ * file-name findings (shell histories) are added. Binary-looking input should be skipped by
+ * the caller (see looksBinary).
+ */
+export function scanText(text: string, options: { path?: string } = {}): SecretMatch[] {
+  const out: SecretMatch[] = [];
+  if (options.path !== undefined) {
+    const byName = classifyPath(options.path);
+    if (byName) out.push(byName);
+  }
+  const kept = dropOverlaps(tokenMatches(text, text.toLowerCase(), SECRET_RULES));
+  // lines by counting newlines once, up to each (sorted) match
+  let line = 1;
+  let pos = 0;
+  for (const m of kept) {
+    for (let i = text.indexOf('\n', pos); i !== -1 && i < m.start; i = text.indexOf('\n', i + 1)) {
+      line++;
+      pos = i + 1;
+    }
+    out.push(toMatch(m, line));
+  }
+  return out;
+}
+
+/** Like scanText without line numbers or path findings: for chunked scanning of big files. */
+export function scanChunk(text: string): SecretMatch[] {
+  return dropOverlaps(tokenMatches(text, text.toLowerCase(), SECRET_RULES)).map((m) => toMatch(m));
+}
+
+/** NUL bytes in the first 8 KiB: not text, so no text rules (what git and trivy do too). */
+export function looksBinary(buf: Uint8Array): boolean {
+  const n = Math.min(buf.length, 8192);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+const VALUE_RULES = SECRET_RULES.filter((r) => !r.assignment);
+
+function classifyAssignmentInner(name: string, value: string, valueRules: boolean): SecretMatch | undefined {
+  const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  if (v.length === 0 || isReference(v)) return undefined;
+  const norm = normalizeName(name);
+  if (norm.endsWith('_FILE')) return undefined;
+  if (valueRules) {
+    // a known token format is a secret whatever the variable is called
+    const byValue = dropOverlaps(tokenMatches(v, v.toLowerCase(), VALUE_RULES))[0];
+    if (byValue) return { ...toMatch(byValue), name };
+  }
+  if (!SENSITIVE_NAME.test(norm) || NON_SECRET_NAME.test(norm)) return undefined;
+  if (isPlaceholder(v) || valueLooksLikeCode(v)) return undefined;
+  const entropy = shannonEntropy(v);
+  if (PASSWORD_NAME.test(norm)) {
+    if (v.length < 6 || entropy < 2.0) return undefined;
+  } else if (v.length < 12 || entropy < 3.0) {
+    return undefined;
+  }
+  return {
+    kind: 'generic-secret',
+    title: `Secret-looking value assigned to ${name}`,
+    severity: 'medium',
+    redacted: redact(v),
+    name,
+  };
+}
+
+/**
+ * Decides whether `name=value` (an ENV/ARG/env var or a key in a config file) holds a secret:
+ * first by the value's own format (tokens, keys), then by a sensitive name with an entropy
+ * check. Never fires for *_FILE names, values under /run/secrets/, `${VAR}` references,
+ * empty values or placeholders (changeme, xxx, <token>, your-token-here, example/dummy/test).
+ */
+export function classifyAssignment(name: string, value: string): SecretMatch | undefined {
+  const m = classifyAssignmentInner(name, value, true);
+  if (!m) return undefined;
+  delete m.start;
+  delete m.end;
+  return m;
+}

@@ -1,0 +1,242 @@
+import type { Severity } from '../model.js';
+
+/**
+ * The secret rules, as data. Each rule is only tried when one of its keywords occurs in the
+ * (lowercased) text: the keyword pass is one cheap scan, the regexes are not.
+ *
+ * `regex` must have the `g` flag; `group` names the capture holding the secret itself (what
+ * gets redacted and checked against placeholders), 0 = the whole match.
+ */
+export interface SecretRule {
+  /** stable machine name, part of finding fingerprints: never rename */
+  kind: string;
+  title: string;
+  severity: Severity;
+  /** lowercase literals; the rule runs when any occurs in the lowercased text */
+  keywords: string[];
+  regex: RegExp;
+  group: number;
+  /** minimum Shannon entropy (bits per char) of the secret */
+  minEntropy?: number;
+  /** extra check on the secret and the whole text (e.g. a JWT header that decodes to JSON) */
+  validate?: (secret: string, text: string, match: RegExpExecArray) => boolean;
+  /** generic rules hand their (name, value) to classifyAssignment instead of firing directly */
+  assignment?: boolean;
+}
+
+function base64Decode(s: string): string {
+  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+}
+
+function isJwt(token: string): boolean {
+  const [header, payload] = token.split('.');
+  if (!header || !payload) return false;
+  try {
+    const h = JSON.parse(base64Decode(header)) as unknown;
+    const p = JSON.parse(base64Decode(payload)) as unknown;
+    return typeof h === 'object' && h !== null && 'alg' in h && typeof p === 'object' && p !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** A docker config `auth` is base64("user:password"). */
+function isDockerAuth(value: string): boolean {
+  const decoded = base64Decode(value);
+  const colon = decoded.indexOf(':');
+  return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded);
+}
+
+/** Order matters: an earlier rule wins when two matches overlap (specific before generic). */
+export const SECRET_RULES: readonly SecretRule[] = [
+  {
+    kind: 'gcp-service-account-key',
+    title: 'GCP service account key (JSON with private_key and client_email)',
+    severity: 'critical',
+    keywords: ['"private_key"'],
+    regex: /"private_key"\s*:\s*"(-----BEGIN[^"]{32,})"/g,
+    group: 1,
+    validate: (_s, text) => text.includes('"client_email"'),
+  },
+  {
+    kind: 'private-key',
+    title: 'Private key (PEM)',
+    severity: 'critical',
+    keywords: ['private key-----'],
+    regex: /-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED |PGP )?)PRIVATE KEY(?: BLOCK)?-----(?:\\n|\s)*([A-Za-z0-9+/=]{24,})/g,
+    group: 2,
+  },
+  {
+    kind: 'openssh-private-key',
+    title: 'Private key (OpenSSH)',
+    severity: 'critical',
+    keywords: ['begin openssh private key'],
+    regex: /-----BEGIN OPENSSH PRIVATE KEY-----(?:\\n|\s)*([A-Za-z0-9+/=]{24,})/g,
+    group: 1,
+  },
+  {
+    kind: 'putty-private-key',
+    title: 'Private key (PuTTY .ppk)',
+    severity: 'critical',
+    keywords: ['putty-user-key-file-'],
+    regex: /PuTTY-User-Key-File-[23]: [^\r\n]{1,64}[\s\S]{0,4096}?Private-Lines: \d+\r?\n([A-Za-z0-9+/=]{16,})/g,
+    group: 1,
+  },
+  {
+    kind: 'aws-access-key-id',
+    title: 'AWS access key id',
+    severity: 'high',
+    keywords: ['akia', 'asia'],
+    regex: /(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z2-7]{16})(?![A-Z0-9])/g,
+    group: 1,
+  },
+  {
+    kind: 'aws-secret-access-key',
+    title: 'AWS secret access key',
+    severity: 'critical',
+    keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'secret-access-key'],
+    regex: /(?:aws_?secret_?(?:access_?)?key|secret[_-]?access[_-]?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    group: 1,
+    minEntropy: 3.5,
+  },
+  {
+    kind: 'azure-storage-account-key',
+    title: 'Azure storage account key',
+    severity: 'critical',
+    keywords: ['accountkey='],
+    regex: /AccountKey=([A-Za-z0-9+/]{86}==)/g,
+    group: 1,
+  },
+  {
+    kind: 'github-token',
+    title: 'GitHub token',
+    severity: 'high',
+    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    regex: /(?<![A-Za-z0-9_])((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
+    group: 1,
+  },
+  {
+    kind: 'github-fine-grained-token',
+    title: 'GitHub fine-grained personal access token',
+    severity: 'high',
+    keywords: ['github_pat_'],
+    regex: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9_]{50,255})/g,
+    group: 1,
+  },
+  {
+    kind: 'gitlab-token',
+    title: 'GitLab personal access token',
+    severity: 'high',
+    keywords: ['glpat-'],
+    regex: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,64})/g,
+    group: 1,
+  },
+  {
+    kind: 'slack-token',
+    title: 'Slack token',
+    severity: 'high',
+    keywords: ['xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-'],
+    regex: /(?<![A-Za-z0-9])(xox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{8,})/g,
+    group: 1,
+  },
+  {
+    kind: 'stripe-live-key',
+    title: 'Stripe live secret key',
+    severity: 'high',
+    keywords: ['sk_live_', 'rk_live_'],
+    regex: /(?<![A-Za-z0-9])((?:sk|rk)_live_[A-Za-z0-9]{20,247})/g,
+    group: 1,
+  },
+  {
+    kind: 'npm-token',
+    title: 'npm access token',
+    severity: 'high',
+    keywords: ['npm_'],
+    regex: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g,
+    group: 1,
+  },
+  {
+    kind: 'pypi-token',
+    title: 'PyPI upload token',
+    severity: 'high',
+    keywords: ['pypi-ageichlwas5vcmc'],
+    regex: /(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})/g,
+    group: 1,
+  },
+  {
+    kind: 'npmrc-auth-token',
+    title: '.npmrc registry credential (_authToken / _auth / _password)',
+    severity: 'high',
+    keywords: ['_authtoken', '_auth', '_password'],
+    regex: /(?:_authToken|_auth|_password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
+    group: 1,
+  },
+  {
+    kind: 'docker-config-auth',
+    title: 'Docker registry credential (config.json auths)',
+    severity: 'high',
+    keywords: ['"auth"'],
+    regex: /"auth"\s*:\s*"([A-Za-z0-9+/=]{8,})"/g,
+    group: 1,
+    validate: (secret) => isDockerAuth(secret),
+  },
+  {
+    kind: 'kubeconfig-client-key',
+    title: 'Kubernetes client key (kubeconfig client-key-data)',
+    severity: 'critical',
+    keywords: ['client-key-data'],
+    regex: /client-key-data:\s*["']?([A-Za-z0-9+/=]{40,})/g,
+    group: 1,
+  },
+  {
+    kind: 'kubeconfig-token',
+    title: 'Kubernetes bearer token (kubeconfig token)',
+    severity: 'high',
+    keywords: ['token:'],
+    regex: /^[ \t-]*token:[ \t]*["']?([A-Za-z0-9._~+/=-]{20,})["']?[ \t]*$/gm,
+    group: 1,
+    minEntropy: 3.5,
+  },
+  {
+    kind: 'jwt',
+    title: 'JWT bearer token',
+    severity: 'medium',
+    keywords: ['eyj'],
+    regex: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
+    group: 1,
+    validate: (secret) => isJwt(secret),
+  },
+  {
+    kind: 'url-credentials',
+    title: 'URL with embedded credentials (e.g. .git-credentials)',
+    severity: 'high',
+    keywords: ['://'],
+    regex: /[a-z][a-z0-9+.-]{1,15}:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
+    group: 1,
+  },
+  {
+    // Generic: a sensitive-looking name assigned a value; classifyAssignment decides.
+    kind: 'generic-secret',
+    title: 'Secret-looking assignment',
+    severity: 'medium',
+    keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'private_key', 'credential'],
+    regex: /([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?))["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
+    group: 2,
+    assignment: true,
+  },
+];
+
+/** Shell and REPL history files: a finding by their presence (they routinely hold typed secrets). */
+export const HISTORY_FILE_NAMES: ReadonlySet<string> = new Set([
+  '.bash_history',
+  '.zsh_history',
+  '.sh_history',
+  '.ash_history',
+  '.history',
+  '.python_history',
+  '.mysql_history',
+  '.psql_history',
+  '.node_repl_history',
+  '.rediscli_history',
+  '.lesshst',
+]);
