@@ -5,6 +5,8 @@ import { SEVERITIES, type Report } from '../audit/model.js';
 import { failingFindings, type FailOn } from '../audit/report/build.js';
 import { applyBaseline, readBaseline } from '../audit/report/baseline.js';
 import { FORMATTERS, isFormatName } from '../audit/report/formatters/index.js';
+import { findRule } from '../audit/rules/registry.js';
+import { applyAuditConfig, loadAuditConfig, type AuditConfig } from '../audit/config.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliContext } from './main.js';
 
@@ -37,12 +39,25 @@ export function addCommonAuditOptions(cmd: Command): Command {
 }
 
 /**
- * Applies the baseline, formats, writes, and returns the audit's exit code.
+ * Applies the project config (--config or ./.bulkhead.yaml; pass `config` when the audit
+ * already loaded it, e.g. for trustedRegistries), then the baseline; formats, writes, and
+ * returns the audit's exit code.
  * The formatter never decides the exit code; this function does, from the report.
  */
-export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: CliContext): Promise<number> {
+export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: CliContext, config?: AuditConfig): Promise<number> {
   if (!isFormatName(opts.format)) {
     throw new BulkheadError('usage', `--format ${opts.format}: unknown format (expected one of ${Object.keys(FORMATTERS).join(', ')})`);
+  }
+  // The project config applies to every audit here, in one place: disabled rules, severities, ignores.
+  const projectConfig = config ?? loadAuditConfig(opts.config);
+  const outcome = applyAuditConfig(report, projectConfig);
+  const auditedKinds = new Set(report.targets.map((t) => t.kind));
+  for (const ig of outcome.expired) {
+    ctx.io.stderr.write(`bulkhead: ${projectConfig.source}${ig.line ? `:${ig.line}` : ''}: ignore of ${ig.rule} expired on ${ig.until}; it no longer applies\n`);
+  }
+  for (const ig of outcome.unused) {
+    if (!auditedKinds.has(findRule(ig.rule)?.target ?? 'dockerfile')) continue;
+    ctx.io.stderr.write(`bulkhead: ${projectConfig.source}${ig.line ? `:${ig.line}` : ''}: ignore of ${ig.rule} matched no finding (remove it?)\n`);
   }
   if (opts.baseline) applyBaseline(report, readBaseline(opts.baseline));
   const formatter = await FORMATTERS[opts.format]();
