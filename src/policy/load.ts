@@ -1,0 +1,240 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load as parseYaml, YAMLException } from 'js-yaml';
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
+import { BulkheadError } from '../errors.js';
+import { packageRoot, toolVersion } from '../version.js';
+import type { HardeningPlan } from './plan.js';
+import type { Policy, PolicyDocument } from './types.js';
+import { toHardeningPlan } from './to-plan.js';
+import { findLoosenings } from './tighten.js';
+import { parseCpu, parseSize } from './units.js';
+import { validateDocument } from './validate.js';
+import { formatPath, locateLine } from './yaml-locate.js';
+
+export interface LoadedPolicy {
+  /** built-in name, or the path as the user gave it */
+  name: string;
+  /** absolute path of the file the policy was read from */
+  source: string;
+  /** the resolved policy: `extends` merged, every field present */
+  policy: Policy;
+  plan: HardeningPlan;
+  /** the extends chain, this policy first, each as shown in messages */
+  chain: string[];
+}
+
+export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('policies/', packageRoot));
+/** the built-in every policy without `extends` is completed from */
+export const BASE_POLICY = 'default';
+/** how deep `extends` may nest before we call it a mistake */
+export const MAX_EXTENDS_DEPTH = 8;
+const BUILTIN_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+/** the engine refuses less memory than this (docker: "Minimum memory limit allowed is 6MB") */
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+/** Names of the built-in policies shipped in policies/, sorted. */
+export function listBuiltinPolicies(): string[] {
+  return readdirSync(BUILTIN_POLICY_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/**
+ * Loads a policy by built-in name or YAML path (relative to options.cwd), validates it against
+ * schemas/policy.schema.json, resolves `extends` (tighten-only unless overridable), checks
+ * `requires`, and builds its HardeningPlan. Every failure is BulkheadError('invalid-policy')
+ * naming the file, the field path and the line.
+ */
+export async function loadPolicy(ref?: string, options: { cwd?: string } = {}): Promise<LoadedPolicy> {
+  const cwd = options.cwd ?? process.cwd();
+  const name = ref ?? BASE_POLICY;
+  const file = resolveRef(name, cwd);
+  const resolved = await resolveFile(file, [], cwd);
+  return { name, source: file, policy: resolved.policy, plan: toHardeningPlan(resolved.policy, name), chain: resolved.chain };
+}
+
+function isBuiltinName(ref: string): boolean {
+  return BUILTIN_NAME.test(ref) && !ref.endsWith('.yaml') && !ref.endsWith('.yml');
+}
+
+/** A bare name is a built-in (use ./name for a file of that name); anything else is a path. */
+function resolveRef(ref: string, baseDir: string, referrer?: string): string {
+  if (isBuiltinName(ref)) {
+    const builtin = resolve(BUILTIN_POLICY_DIR, `${ref}.yaml`);
+    if (existsSync(builtin)) return builtin;
+    const where = referrer === undefined ? '' : `${referrer}: extends: `;
+    throw new BulkheadError('invalid-policy', `${where}unknown policy '${ref}' (built-ins: ${listBuiltinPolicies().join(', ')}; use ./${ref} for a file)`);
+  }
+  return resolve(baseDir, ref);
+}
+
+/** How a file is named in messages: package-relative for built-ins, cwd-relative when inside cwd. */
+function displayName(file: string, cwd: string): string {
+  if (dirname(file) === resolve(BUILTIN_POLICY_DIR)) return `policies/${relative(BUILTIN_POLICY_DIR, file)}`;
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+interface Resolved {
+  policy: Policy;
+  chain: string[];
+}
+
+interface ParsedFile {
+  doc: PolicyDocument;
+  text: string;
+  shown: string;
+}
+
+async function readPolicyFile(file: string, cwd: string): Promise<ParsedFile> {
+  const shown = displayName(file, cwd);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? e);
+    throw new BulkheadError('invalid-policy', `${shown}: cannot read policy: ${why}`, { cause: e });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { filename: shown });
+  } catch (e) {
+    if (e instanceof YAMLException) {
+      throw new BulkheadError('invalid-policy', `${shown}: invalid YAML: ${e.reason} (line ${e.mark.line + 1})`, { cause: e });
+    }
+    throw e;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new BulkheadError('invalid-policy', `${shown}: a policy must be a YAML mapping (apiVersion, kind, metadata, ...)`);
+  }
+  const problem = await validateDocument(doc);
+  if (problem) throw fieldError(shown, text, problem.path, problem.message);
+  const parsed = { doc: doc as PolicyDocument, text, shown };
+  checkFileSemantics(parsed);
+  return parsed;
+}
+
+export function fieldError(shown: string, text: string, path: Array<string | number>, message: string): BulkheadError {
+  const line = locateLine(text, path);
+  const field = path.length ? `${formatPath(path)}: ` : '';
+  return new BulkheadError('invalid-policy', `${shown}: ${field}${message}${line === undefined ? '' : ` (line ${line})`}`);
+}
+
+/** Checks the schema cannot express, still per file so the line is known. */
+function checkFileSemantics({ doc, text, shown }: ParsedFile): void {
+  const fail = (path: Array<string | number>, message: string): never => {
+    throw fieldError(shown, text, path, message);
+  };
+  if (doc.requires !== undefined) {
+    if (validRange(doc.requires) === null) fail(['requires'], `not a semver range: ${JSON.stringify(doc.requires)}`);
+    if (!satisfies(toolVersion(), doc.requires, { includePrerelease: true })) {
+      fail(['requires'], `needs bulkhead ${doc.requires}, this is ${toolVersion()}`);
+    }
+  }
+  const limits = doc.resources?.limits;
+  if (limits?.memory !== undefined && parseSize(limits.memory) < MIN_MEMORY_BYTES) {
+    fail(['resources', 'limits', 'memory'], `must be at least 6m (the engine refuses less), got ${limits.memory}`);
+  }
+  if (limits?.cpu !== undefined) {
+    try {
+      parseCpu(limits.cpu);
+    } catch (e) {
+      fail(['resources', 'limits', 'cpu'], (e as Error).message);
+    }
+  }
+  for (const [ulimitName, v] of Object.entries(doc.ulimits ?? {})) {
+    if (typeof v === 'object' && v !== null && v.soft !== undefined && v.hard !== undefined && v.soft > v.hard) {
+      fail(['ulimits', ulimitName, 'soft'], `soft limit ${v.soft} is above the hard limit ${v.hard}`);
+    }
+  }
+  const seen = new Set<string>();
+  (doc.tmpfs ?? []).forEach((t, i) => {
+    if (t.path !== undefined && seen.has(t.path)) fail(['tmpfs', i, 'path'], `${t.path} is listed twice`);
+    if (t.path !== undefined) seen.add(t.path);
+    if (t.size !== undefined && parseSize(t.size) === 0) fail(['tmpfs', i, 'size'], 'must be above 0');
+  });
+}
+
+async function resolveFile(file: string, stack: string[], cwd: string): Promise<Resolved> {
+  const shown = displayName(file, cwd);
+  if (stack.includes(file)) {
+    const chain = [...stack, file].map((f) => displayName(f, cwd)).join(' -> ');
+    throw new BulkheadError('invalid-policy', `${shown}: extends cycle: ${chain}`);
+  }
+  if (stack.length >= MAX_EXTENDS_DEPTH) {
+    const chain = [...stack, file].map((f) => displayName(f, cwd)).join(' -> ');
+    throw new BulkheadError('invalid-policy', `${shown}: extends nests deeper than ${MAX_EXTENDS_DEPTH}: ${chain}`);
+  }
+  const parsed = await readPolicyFile(file, cwd);
+  const { doc } = parsed;
+
+  let policy: Policy;
+  let chain = [shown];
+  if (doc.extends !== undefined) {
+    const parentFile = resolveRef(doc.extends, dirname(file), shown);
+    const parent = await resolveFile(parentFile, [...stack, file], cwd);
+    policy = mergePolicy(parent.policy, doc);
+    chain = [shown, ...parent.chain];
+    const loose = findLoosenings(parent.policy, policy);
+    if (loose.length) {
+      const parentShown = parent.chain[0]!;
+      const describe = (l: (typeof loose)[number]): string =>
+        `${l.field}: loosens ${parentShown} (${l.parentValue} -> ${l.childValue}); a child may only tighten unless the parent lists '${l.field}' in overridable`;
+      const first = loose[0]!;
+      const err = fieldError(shown, parsed.text, first.at, describe(first).slice(first.field.length + 2));
+      throw new BulkheadError('invalid-policy', err.message, { details: loose.slice(1).map(describe) });
+    }
+  } else if (file !== resolve(BUILTIN_POLICY_DIR, `${BASE_POLICY}.yaml`)) {
+    // a policy without extends is completed from the base, with no tighten check: nothing is its parent
+    const base = await resolveFile(resolve(BUILTIN_POLICY_DIR, `${BASE_POLICY}.yaml`), [...stack, file], cwd);
+    policy = { ...mergePolicy(base.policy, doc), overridable: doc.overridable ?? [] };
+  } else {
+    policy = doc as Policy;
+  }
+  checkResolved(policy, shown, chain);
+  return { policy, chain };
+}
+
+/** Checks that span files: a field set in one file may clash with one inherited from another. */
+function checkResolved(policy: Policy, shown: string, chain: string[]): void {
+  const via = chain.length > 1 ? ` (resolved through ${chain.join(' -> ')})` : '';
+  const sc = policy.securityContext;
+  if (sc.runAsNonRoot && sc.runAsUser === 0) {
+    throw new BulkheadError('invalid-policy', `${shown}: securityContext.runAsUser: 0 (root) contradicts runAsNonRoot: true${via}`);
+  }
+  if (policy.restartPolicy.name === 'on-failure' && !(policy.restartPolicy.maximumRetryCount >= 1)) {
+    throw new BulkheadError('invalid-policy', `${shown}: restartPolicy.maximumRetryCount: on-failure needs a cap of at least 1${via}`);
+  }
+}
+
+/**
+ * Deep merge of a child document over a resolved parent: mappings merge key by key, lists and
+ * scalars are replaced by the child's, `overridable` is the union, metadata is the child's own.
+ */
+export function mergePolicy(parent: Policy, child: PolicyDocument): Policy {
+  const merged = mergeValue(parent, child) as Policy;
+  merged.metadata = { ...child.metadata };
+  if (child.requires === undefined) delete merged.requires;
+  merged.overridable = [...new Set([...parent.overridable, ...(child.overridable ?? [])])];
+  return merged;
+}
+
+function mergeValue(parent: unknown, child: unknown): unknown {
+  if (child === undefined) return structuredClone(parent);
+  if (isMapping(parent) && isMapping(child)) {
+    const out: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(parent), ...Object.keys(child)])) out[k] = mergeValue(parent[k], child[k]);
+    return out;
+  }
+  return structuredClone(child);
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,57 @@
+import type { Severity } from '../audit/model.js';
+
+/**
+ * A resolved policy: the YAML document after `extends` is merged, with every field present.
+ * Vocabulary follows Kubernetes' securityContext where it exists, so a policy reads familiar
+ * and can later be exported to a Pod spec. Sizes stay strings here ("256m"); the plan holds bytes.
+ */
+export interface Policy {
+  apiVersion: 'bulkhead/v1';
+  kind: 'Policy';
+  metadata: { name: string; description?: string };
+  requires?: string;
+  /** the parent as written in the file that declared it (informational after resolution) */
+  extends?: string;
+  /** field paths a child policy may loosen (union over the extends chain) */
+  overridable: string[];
+  securityContext: {
+    runAsNonRoot: boolean;
+    runAsUser: number;
+    runAsGroup: number;
+    readOnlyRootFilesystem: boolean;
+    allowPrivilegeEscalation: boolean;
+    capabilities: { drop: ['ALL']; add: string[]; allowed: string[] };
+    seccompProfile: { type: 'Generated' | 'RuntimeDefault'; allowGroups: string[] };
+    appArmorProfile: { mode: 'required' | 'preferred' | 'disabled'; allowRawSockets: boolean };
+  };
+  resources: {
+    limits: {
+      memory: string;
+      /** swap on top of memory; 0 = none */
+      swap: string | number;
+      /** CPUs: "0.5", "500m" or a number */
+      cpu: string | number;
+      pids: number;
+    };
+  };
+  tmpfs: Array<{ path: string; size: string; noexec?: boolean }>;
+  ulimits: Record<string, number | { soft: number; hard: number }>;
+  network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
+  mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };
+  restartPolicy: { name: 'no' | 'on-failure'; maximumRetryCount: number };
+  gate: {
+    enabled: boolean;
+    failOn: Severity;
+    allowSkip: boolean;
+    setuidAllowlist: Array<{ path: string; sha256?: string }>;
+  };
+}
+
+/** What one YAML file holds before merging: any section may be missing. */
+export type PolicyDocument = DeepPartial<Policy> & Pick<Policy, 'apiVersion' | 'kind' | 'metadata'>;
+
+export type DeepPartial<T> = T extends Array<infer _U>
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
