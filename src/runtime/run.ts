@@ -1,0 +1,210 @@
+import type { EventEmitter } from 'node:events';
+import { BulkheadError } from '../errors.js';
+import { DockerApiError, type ContainerCreateOptions, type EngineClient } from '../engine/client.js';
+import type { HardeningPlan } from '../policy/plan.js';
+import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
+import { chooseUser, toCreateOptions } from './create-options.js';
+import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
+import type { RunRequest } from './request.js';
+
+/** The policy side the runtime needs (src/policy, src/profiles), injected so tests can substitute plans. */
+export interface PolicyServices {
+  loadPolicy(ref: string | undefined, options: { cwd: string }): Promise<{ name: string; source: string; plan: HardeningPlan }>;
+  planHash(plan: HardeningPlan): string;
+  toSeccompProfile(plan: HardeningPlan): unknown;
+  toAppArmorProfile(plan: HardeningPlan): string;
+}
+
+/**
+ * The audit-then-run gate (src/audit/image/gate.ts, owned by the image auditor). Injected
+ * rather than imported so the runtime does not depend on the audit code's shape.
+ */
+export type ImageGate = (engine: EngineClient, imageRef: string, gate: HardeningPlan['gate']) => Promise<{ refused: boolean; summary: string[] }>;
+
+export interface RunIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+export interface RunDeps {
+  policy: PolicyServices;
+  connectEngine: (url?: string) => Promise<EngineClient>;
+  appArmor?: AppArmorHost;
+  preflightHost?: PreflightHost;
+  /** where SIGINT/SIGTERM arrive (process by default) */
+  signals?: EventEmitter;
+  imageGate?: ImageGate;
+  toolVersion: string;
+  /** how long a forwarded SIGINT/SIGTERM may take before the container is killed */
+  stopGraceMs?: number;
+}
+
+export interface RunSettings {
+  /** --policy: a built-in name or a file; the default policy when absent */
+  policy?: string;
+  cwd: string;
+  /** engine URL; DOCKER_HOST from io.env, then the usual sockets, when absent */
+  engineUrl?: string;
+}
+
+/** Everything decided before the engine is touched: what --dry-run prints and run executes. */
+export interface PreparedRun {
+  policyName: string;
+  policySource: string;
+  plan: HardeningPlan;
+  planHash: string;
+  seccompProfile?: unknown;
+  appArmor: AppArmorDecision;
+  request: RunRequest;
+}
+
+/** load policy -> apply flags -> preflight refusals -> AppArmor decision (loaded only when `load`). */
+export async function prepareRun(request: RunRequest, settings: RunSettings, deps: RunDeps, options: { load: boolean }): Promise<PreparedRun> {
+  const loaded = await deps.policy.loadPolicy(settings.policy, { cwd: settings.cwd });
+  const host = deps.preflightHost ?? realPreflightHost;
+  const plan = preflight(loaded.plan, request, host);
+  if (plan.gate.enabled && request.noGate && !plan.gate.allowSkip) {
+    throw new BulkheadError('refused', `refused: --no-gate: policy ${plan.policyName} does not allow skipping the image gate`);
+  }
+  const appArmor = await decideAppArmor(plan, deps.appArmor ?? realAppArmorHost, () => deps.policy.toAppArmorProfile(plan), options);
+  const prepared: PreparedRun = {
+    policyName: loaded.name,
+    policySource: loaded.source,
+    plan,
+    planHash: deps.policy.planHash(plan),
+    appArmor,
+    request,
+  };
+  if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan);
+  return prepared;
+}
+
+/** The create body for a prepared run, given the user the image would run as. */
+export function createOptionsFor(prepared: PreparedRun, imageUser: string | undefined, toolVersion: string): ContainerCreateOptions {
+  return toCreateOptions(prepared.plan, prepared.request, {
+    planHash: prepared.planHash,
+    seccompProfile: prepared.seccompProfile,
+    ...(prepared.appArmor.profileName ? { appArmorProfile: prepared.appArmor.profileName } : {}),
+    user: chooseUser(prepared.plan, imageUser, prepared.request.user),
+    toolVersion,
+  });
+}
+
+/** docker run's own codes for a command that cannot be started: 127 not found, 126 not executable. */
+export function startFailureExitCode(message: string): number | undefined {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied/i.test(message)) return 126;
+  return undefined;
+}
+
+function engineUrlFrom(settings: RunSettings, env: Record<string, string | undefined>): string | undefined {
+  return settings.engineUrl ?? (env.DOCKER_HOST || undefined);
+}
+
+async function removeQuietly(engine: EngineClient, id: string): Promise<void> {
+  try {
+    await engine.removeContainer(id, { force: true });
+  } catch {
+    // already gone (AutoRemove, or removed by someone else): nothing to clean up
+  }
+}
+
+/**
+ * `bulkhead run`: prepare -> connect -> inspect image -> gate -> create -> attach -> start ->
+ * wait. Returns the exit code: the container's own, or 126/127 when its command cannot start.
+ * Failures before the container runs throw BulkheadError (mapped to 118-125 by the CLI).
+ */
+export async function runContainer(request: RunRequest, settings: RunSettings, io: RunIo, deps: RunDeps): Promise<number> {
+  const prepared = await prepareRun(request, settings, deps, { load: true });
+  if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
+
+  const engine = await deps.connectEngine(engineUrlFrom(settings, io.env));
+  let imageUser: string | undefined;
+  try {
+    const image = await engine.inspectImage(request.image);
+    imageUser = image.Config?.User;
+  } catch (err) {
+    if (err instanceof DockerApiError && err.statusCode === 404) {
+      throw new BulkheadError('not-found', `image ${request.image} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
+    }
+    throw err;
+  }
+
+  if (prepared.plan.gate.enabled && !request.noGate) {
+    if (!deps.imageGate) {
+      // never claim enforcement we do not have: say the gate did not run
+      io.stderr.write(`bulkhead: warning: policy ${prepared.policyName} enables the image gate, but this build has no image auditor; the image was not audited\n`);
+    } else {
+      const verdict = await deps.imageGate(engine, request.image, prepared.plan.gate);
+      if (verdict.refused) {
+        throw new BulkheadError('gate', `refused by the image gate: ${request.image} has findings at or above ${prepared.plan.gate.failOn} (use --no-gate only where the policy allows it)`, { details: verdict.summary });
+      }
+    }
+  }
+
+  const options = createOptionsFor(prepared, imageUser, deps.toolVersion);
+  const { id } = await engine.createContainer(options);
+
+  if (request.detach) {
+    try {
+      await engine.startContainer(id);
+    } catch (err) {
+      return startFailed(err, engine, id, request, io);
+    }
+    io.stdout.write(`${id}\n`);
+    return 0;
+  }
+
+  let attached;
+  try {
+    attached = await engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr });
+  } catch (err) {
+    if (request.remove) await removeQuietly(engine, id);
+    throw err;
+  }
+
+  const signals = deps.signals ?? process;
+  const grace = deps.stopGraceMs ?? 10_000;
+  let killTimer: NodeJS.Timeout | undefined;
+  let forwarded = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    forwarded += 1;
+    // the first signal is forwarded as is; a second one, or a container that ignores it, gets SIGKILL
+    const sig = forwarded === 1 ? signal : 'SIGKILL';
+    engine.killContainer(id, sig).catch(() => undefined);
+    if (forwarded === 1) {
+      killTimer = setTimeout(() => engine.killContainer(id, 'SIGKILL').catch(() => undefined), grace);
+      killTimer.unref();
+    }
+  };
+  const onInt = () => forward('SIGINT');
+  const onTerm = () => forward('SIGTERM');
+  signals.on('SIGINT', onInt);
+  signals.on('SIGTERM', onTerm);
+  try {
+    try {
+      await engine.startContainer(id);
+    } catch (err) {
+      return await startFailed(err, engine, id, request, io);
+    }
+    const result = await engine.waitContainer(id, 'not-running');
+    // let the last output drain, but never hang on a stream the engine keeps open
+    await Promise.race([attached.done, new Promise((r) => setTimeout(r, 2000).unref())]);
+    if (result.Error?.Message) io.stderr.write(`bulkhead: ${result.Error.Message}\n`);
+    return result.StatusCode;
+  } finally {
+    signals.off('SIGINT', onInt);
+    signals.off('SIGTERM', onTerm);
+    if (killTimer) clearTimeout(killTimer);
+    if (request.remove) await removeQuietly(engine, id);
+  }
+}
+
+async function startFailed(err: unknown, engine: EngineClient, id: string, request: RunRequest, io: RunIo): Promise<number> {
+  if (request.remove) await removeQuietly(engine, id);
+  const code = err instanceof DockerApiError && err.statusCode !== undefined ? startFailureExitCode(err.message) : undefined;
+  if (code === undefined) throw err;
+  io.stderr.write(`bulkhead: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+  return code;
+}
