@@ -33,7 +33,35 @@ export interface SecretMatch {
 /** Most matches a single text may report; a file full of tokens does not need 10k findings. */
 const MAX_MATCHES_PER_TEXT = 50;
 
-const ALL_KEYWORDS: readonly string[] = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+/**
+ * The prefilter: one case-insensitive pass of every rule's keywords (and triggers) over the
+ * text. Measured on 65 MB of source and docs: ~35 `includes` passes ran at ~70 MB/s, this one
+ * combined regex at ~500+ MB/s (most text has no keyword, and no rule regex runs at all).
+ */
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const KEYWORDS = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+/** A match of `_password` hides `password` at the same place: record every keyword inside a hit. */
+const KEYWORDS_WITHIN = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((o) => k.includes(o))]));
+const PREFILTER = new RegExp(
+  KEYWORDS.map(escapeRegex).concat(SECRET_RULES.flatMap((r) => (r.trigger ? [r.trigger.source] : []))).join('|'),
+  'gi',
+);
+const TRIGGERS = SECRET_RULES.flatMap((r) => (r.trigger ? [{ kind: r.kind, re: new RegExp(`^(?:${r.trigger.source})$`, 'i') }] : []));
+
+/** Which keywords (lowercased) and triggered rule kinds occur in the text. */
+function prefilterHits(text: string): Set<string> {
+  const hits = new Set<string>();
+  const found = text.match(PREFILTER);
+  if (!found) return hits;
+  for (const m of found) {
+    const k = m.toLowerCase();
+    if (hits.has(k)) continue;
+    hits.add(k);
+    for (const inner of KEYWORDS_WITHIN.get(k) ?? []) hits.add(inner);
+    for (const t of TRIGGERS) if (t.re.test(m)) hits.add(`trigger:${t.kind}`);
+  }
+  return hits;
+}
 
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
@@ -105,13 +133,14 @@ interface RawMatch {
   severity: Severity;
 }
 
-function tokenMatches(text: string, lower: string, rules: readonly SecretRule[]): RawMatch[] {
+const IDENT_CHAR = /[A-Za-z0-9_.-]/;
+
+function tokenMatches(text: string, rules: readonly SecretRule[]): RawMatch[] {
   const found: RawMatch[] = [];
-  const hits = new Set<string>();
-  for (const kw of ALL_KEYWORDS) if (lower.includes(kw)) hits.add(kw);
+  const hits = prefilterHits(text);
   if (hits.size === 0) return found;
   for (const rule of rules) {
-    if (!rule.keywords.some((k) => hits.has(k))) continue;
+    if (!rule.keywords.some((k) => hits.has(k)) && !hits.has(`trigger:${rule.kind}`)) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -122,7 +151,9 @@ function tokenMatches(text: string, lower: string, rules: readonly SecretRule[])
       const start = m.index;
       const end = m.index + m[0].length;
       if (rule.assignment) {
-        const name = m[1] ?? '';
+        let nameStart = m.index;
+        while (nameStart > 0 && nameStart > m.index - 64 && IDENT_CHAR.test(text[nameStart - 1] ?? '')) nameStart--;
+        const name = /^[^:=\s"']*/.exec(text.slice(nameStart, end))?.[0] ?? '';
         const c = classifyAssignmentInner(name, secret, false);
         if (!c) continue;
         found.push({ rule, secret, start, end, name, kind: c.kind, title: c.title, severity: c.severity });
@@ -177,7 +208,7 @@ export function scanText(text: string, options: { path?: string } = {}): SecretM
     const byName = classifyPath(options.path);
     if (byName) out.push(byName);
   }
-  const kept = dropOverlaps(tokenMatches(text, text.toLowerCase(), SECRET_RULES));
+  const kept = dropOverlaps(tokenMatches(text, SECRET_RULES));
   // lines by counting newlines once, up to each (sorted) match
   let line = 1;
   let pos = 0;
@@ -193,7 +224,7 @@ export function scanText(text: string, options: { path?: string } = {}): SecretM
 
 /** Like scanText without line numbers or path findings: for chunked scanning of big files. */
 export function scanChunk(text: string): SecretMatch[] {
-  return dropOverlaps(tokenMatches(text, text.toLowerCase(), SECRET_RULES)).map((m) => toMatch(m));
+  return dropOverlaps(tokenMatches(text, SECRET_RULES)).map((m) => toMatch(m));
 }
 
 /** NUL bytes in the first 8 KiB: not text, so no text rules (what git and trivy do too). */
@@ -212,7 +243,7 @@ function classifyAssignmentInner(name: string, value: string, valueRules: boolea
   if (norm.endsWith('_FILE')) return undefined;
   if (valueRules) {
     // a known token format is a secret whatever the variable is called
-    const byValue = dropOverlaps(tokenMatches(v, v.toLowerCase(), VALUE_RULES))[0];
+    const byValue = dropOverlaps(tokenMatches(v, VALUE_RULES))[0];
     if (byValue) return { ...toMatch(byValue), name };
   }
   if (!SENSITIVE_NAME.test(norm) || NON_SECRET_NAME.test(norm)) return undefined;

@@ -12,8 +12,13 @@ export interface SecretRule {
   kind: string;
   title: string;
   severity: Severity;
-  /** lowercase literals; the rule runs when any occurs in the lowercased text */
+  /** lowercase literals; the rule runs when any occurs in the text (case-insensitively) */
   keywords: string[];
+  /**
+   * A pattern used in the prefilter instead of literals, for rules whose only literal is far
+   * too common (`://` is in every URL; credentials in a URL need `://user:pass@`).
+   */
+  trigger?: RegExp;
   regex: RegExp;
   group: number;
   /** minimum Shannon entropy (bits per char) of the secret */
@@ -210,8 +215,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'url-credentials',
     title: 'URL with embedded credentials (e.g. .git-credentials)',
     severity: 'high',
-    keywords: ['://'],
-    regex: /[a-z][a-z0-9+.-]{1,15}:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
+    keywords: [],
+    trigger: /:\/\/[^\s:@/]{1,64}:[^\s@/]{3,128}@/,
+    // starts with the literal so the regex engine can skip ahead; the scheme is not needed
+    regex: /:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
     group: 1,
   },
   {
@@ -220,8 +227,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     title: 'Secret-looking assignment',
     severity: 'medium',
     keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'private_key', 'credential'],
-    regex: /([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?))["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
-    group: 2,
+    // keyword first (a leading [A-Za-z_]* backtracks quadratically); the full name is read backwards
+    regex: /(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
+    group: 1,
     assignment: true,
   },
 ];
