@@ -1,0 +1,76 @@
+import type { HardeningPlan } from '../policy/plan.js';
+import {
+  AF_PACKET,
+  ARCH_MAP,
+  CLONE_NAMESPACE_FLAGS,
+  ENOSYS,
+  EPERM,
+  SAFE_PERSONALITIES,
+  SOCKET_FAMILIES,
+  SYSCALL_GROUPS,
+  type SyscallGroup,
+} from './data/syscall-groups.js';
+
+/** A Docker/OCI seccomp profile, as `docker run --security-opt seccomp=<file>` reads it. */
+export interface SeccompProfile {
+  defaultAction: 'SCMP_ACT_ERRNO';
+  defaultErrnoRet: number;
+  archMap: Array<{ architecture: string; subArchitectures: string[] }>;
+  syscalls: SeccompRule[];
+}
+
+export interface SeccompRule {
+  names: string[];
+  action: 'SCMP_ACT_ALLOW' | 'SCMP_ACT_ERRNO';
+  errnoRet?: number;
+  args?: SeccompArg[];
+  includes?: { arches?: string[] };
+  comment?: string;
+}
+
+export interface SeccompArg {
+  index: number;
+  value: number;
+  valueTwo: number;
+  op: 'SCMP_CMP_EQ' | 'SCMP_CMP_MASKED_EQ';
+}
+
+/**
+ * HardeningPlan -> seccomp profile: deny by default with EPERM; allow the base groups, the
+ * optional groups the plan names, and a few syscalls only with safe arguments. Pure.
+ * (The plan's seccomp.mode decides whether the runtime uses this or the engine's default.)
+ */
+export function toSeccompProfile(plan: HardeningPlan): SeccompProfile {
+  const groups = Object.entries(SYSCALL_GROUPS as Record<string, SyscallGroup>);
+  const unknown = plan.seccomp.allowGroups.filter((g) => !(SYSCALL_GROUPS as Record<string, SyscallGroup>)[g]?.optional);
+  if (unknown.length) throw new RangeError(`unknown optional syscall group(s): ${unknown.join(', ')}`);
+  const rules: SeccompRule[] = [];
+  for (const [name, group] of groups) {
+    if (group.optional && !plan.seccomp.allowGroups.includes(name)) continue;
+    const rule: SeccompRule = { names: [...group.syscalls], action: 'SCMP_ACT_ALLOW', comment: `${name}: ${group.description}` };
+    if (group.arches) rule.includes = { arches: [...group.arches] };
+    rules.push(rule);
+  }
+  // several args entries in one rule are ANDed, so each allowed value gets its own rule (OR)
+  for (const value of SAFE_PERSONALITIES) {
+    rules.push({ names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value, valueTwo: 0, op: 'SCMP_CMP_EQ' }], comment: 'personality: safe values only' });
+  }
+  const families: number[] = [...Object.values(SOCKET_FAMILIES), ...(plan.apparmor.allowRawSockets ? [AF_PACKET] : [])];
+  for (const value of families) {
+    rules.push({ names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value, valueTwo: 0, op: 'SCMP_CMP_EQ' }], comment: 'socket: allowed address families only' });
+  }
+  // clone's flags are argument 0 on x86 and arm (s390 differs; not a target)
+  rules.push({
+    names: ['clone'],
+    action: 'SCMP_ACT_ALLOW',
+    args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
+    comment: 'clone: only without namespace flags',
+  });
+  rules.push({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS, comment: 'clone3: ENOSYS so libc falls back to clone' });
+  return {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    defaultErrnoRet: EPERM,
+    archMap: ARCH_MAP.map((a) => ({ architecture: a.architecture, subArchitectures: [...a.subArchitectures] })),
+    syscalls: rules,
+  };
+}
