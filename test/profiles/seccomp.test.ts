@@ -63,7 +63,7 @@ describe('toSeccompProfile', () => {
   });
 
   it('no optional group could ever allow a must-deny syscall either', () => {
-    const everything = Object.values(SYSCALL_GROUPS).flatMap((g) => [...g.syscalls]);
+    const everything: string[] = Object.values(SYSCALL_GROUPS).flatMap((g) => [...g.syscalls]);
     expect(MUST_DENY.filter((s) => everything.includes(s))).toEqual([]);
   });
 
