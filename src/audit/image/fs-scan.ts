@@ -1,0 +1,336 @@
+/**
+ * The filesystem scanner: one tar stream (one image layer, or a container's exported
+ * filesystem) read once, in bounded memory, into facts the rules read. Nothing is written to
+ * disk and nothing is followed: links are recorded, never resolved.
+ *
+ * Shape of the result (FilesystemScan):
+ * - entries: every entry but whiteout markers: path (normalized, absolute, "/etc/passwd"),
+ *   type, mode (permission bits incl. setuid 0o4000 / setgid 0o2000 / sticky 0o1000), uid,
+ *   gid, size, linkname for links.
+ * - specialFiles: setuid/setgid regular files, with the sha256 of their content.
+ * - worldWritable: files and directories writable by others (directories only without the
+ *   sticky bit); symlinks are always 0777 and are left out.
+ * - secrets: SecretMatch + path, from file contents (first --max-file-size bytes of each
+ *   text file, in windows with overlap) and from file names (shell histories).
+ * - whiteouts: paths this layer deletes (`.wh.<name>`) and opaque directories (`.wh..wh..opq`).
+ * - sensitive: /etc/shadow with usable password hashes, ~/.ssh/authorized_keys, .git/ dirs.
+ * - anomalies: entries a careful reader should not trust (`..`, absolute names, links that
+ *   point outside the root, hard links), reported, never acted on.
+ * - errors: why the stream could not be read to its end (truncated tar, corrupt gzip), as
+ *   data: everything read before the error is kept.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { looksBinary, scanChunk, scanText, type SecretMatch } from '../secrets/index.js';
+import { openLayer, type LayerCompression } from './decompress.js';
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+
+export interface LayerEntry {
+  path: string;
+  type: EntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  uname?: string;
+  linkname?: string;
+}
+
+export interface SpecialFile extends LayerEntry {
+  setuid: boolean;
+  setgid: boolean;
+  /** hex sha256 of the content (undefined when the stream ended before the file did) */
+  sha256?: string;
+}
+
+export interface FileSecret extends SecretMatch {
+  path: string;
+}
+
+export interface Whiteout {
+  /** the path deleted (for opaque: the directory whose lower contents are hidden) */
+  path: string;
+  opaque: boolean;
+}
+
+export type SensitiveKind = 'shadow-password-hash' | 'authorized-keys' | 'git-directory';
+
+export interface SensitiveFile {
+  path: string;
+  kind: SensitiveKind;
+  /** never secret material: user names, counts */
+  detail: string;
+}
+
+export type AnomalyKind = 'path-traversal' | 'absolute-path' | 'link-outside-root' | 'device-file';
+
+export interface ScanAnomaly {
+  kind: AnomalyKind;
+  path: string;
+  message: string;
+}
+
+export interface FilesystemScan {
+  compression: LayerCompression | string;
+  entries: LayerEntry[];
+  specialFiles: SpecialFile[];
+  worldWritable: LayerEntry[];
+  secrets: FileSecret[];
+  whiteouts: Whiteout[];
+  sensitive: SensitiveFile[];
+  anomalies: ScanAnomaly[];
+  /** uncompressed content bytes seen */
+  bytes: number;
+  errors: Array<{ message: string; path?: string }>;
+  /** set when the layer could not be decompressed at all (e.g. xz) */
+  unsupported?: string;
+}
+
+export interface ScanOptions {
+  /** bytes of each file scanned for secrets; the rest is skipped (default 10 MiB) */
+  maxFileSize?: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/** Files up to this size are scanned whole (with line numbers); bigger ones in windows. */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
+/** Window overlap: longer than any single secret pattern match we look for. */
+const OVERLAP = 4096;
+/** At most this many anomalies of one kind per layer are kept (100k `..` entries is one problem). */
+const MAX_ANOMALIES_PER_KIND = 20;
+
+/** "./a/../b", "/b", "b/" -> "/b"; `..` never climbs above the root. */
+export function normalizeEntryPath(name: string): { path: string; traversal: boolean; absolute: boolean } {
+  const absolute = name.startsWith('/');
+  const out: string[] = [];
+  let traversal = false;
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      traversal = true;
+      out.pop();
+      continue;
+    }
+    out.push(part);
+  }
+  return { path: `/${out.join('/')}`, traversal, absolute };
+}
+
+/** Whether a relative link target climbs above the root from `dir`. */
+export function escapesRoot(dir: string, linkname: string): boolean {
+  let depth = dir.split('/').filter((p) => p !== '' && p !== '.').length;
+  for (const part of linkname.split('/')) {
+    if (part === '' || part === '.') continue;
+    depth += part === '..' ? -1 : 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
+function entryType(t: string | null | undefined): EntryType {
+  switch (t) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'directory':
+      return 'directory';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+const AUTHORIZED_KEYS = /^\/(?:root|home\/[^/]+)\/\.ssh\/authorized_keys2?$/;
+
+/** Users in an /etc/shadow text who can log in with a password: a usable hash, or an empty field (no password at all). Locked (!...) and disabled (*) are fine. */
+export function usableShadowHashes(text: string): string[] {
+  const users: string[] = [];
+  for (const line of text.split('\n')) {
+    const [user, hash] = line.split(':');
+    if (!user || hash === undefined) continue;
+    if (hash.startsWith('!') || hash.startsWith('*') || hash === 'x') continue;
+    users.push(user);
+  }
+  return users;
+}
+
+class Collector {
+  readonly scan: FilesystemScan;
+  private readonly anomalyCounts = new Map<AnomalyKind, number>();
+  private readonly gitDirs = new Set<string>();
+  constructor(compression: LayerCompression | string) {
+    this.scan = { compression, entries: [], specialFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [] };
+  }
+  anomaly(kind: AnomalyKind, path: string, message: string): void {
+    const n = this.anomalyCounts.get(kind) ?? 0;
+    this.anomalyCounts.set(kind, n + 1);
+    if (n < MAX_ANOMALIES_PER_KIND) this.scan.anomalies.push({ kind, path, message });
+  }
+  gitDir(path: string): void {
+    const i = path.indexOf('/.git/');
+    const dir = i >= 0 ? path.slice(0, i + 5) : path.endsWith('/.git') ? path : undefined;
+    if (dir === undefined || this.gitDirs.has(dir)) return;
+    this.gitDirs.add(dir);
+    this.scan.sensitive.push({ path: dir, kind: 'git-directory', detail: 'a .git directory (history, remotes, possibly credentials)' });
+  }
+}
+
+/** Scans one file's content stream: secrets in windows, sha256 when asked, whole text for /etc/shadow. */
+async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wantHash: boolean, maxFileSize: number, c: Collector): Promise<string | undefined> {
+  const hash: Hash | undefined = wantHash ? createHash('sha256') : undefined;
+  const whole = entry.size <= WHOLE_FILE_LIMIT;
+  let parts: Buffer[] = [];
+  let held = 0;
+  let seen = 0;
+  let binary: boolean | undefined;
+  let windowStart = 0; // absolute offset of parts[0]
+  const reported = new Set<number>();
+  const keepShadow = entry.path === '/etc/shadow';
+
+  const scanWindow = (buf: Buffer, final: boolean) => {
+    binary ??= looksBinary(buf);
+    if (binary) return;
+    const text = buf.toString('latin1');
+    if (whole) {
+      for (const m of scanText(text, { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
+      return;
+    }
+    for (const m of scanChunk(text)) {
+      const abs = windowStart + (m.start ?? 0);
+      if (reported.has(abs)) continue;
+      // a match ending inside the overlap is found again, whole, by the next window
+      if (!final && (m.end ?? 0) > buf.length - OVERLAP) continue;
+      reported.add(abs);
+      c.scan.secrets.push({ ...m, start: abs, end: windowStart + (m.end ?? 0), path: entry.path });
+    }
+  };
+
+  for await (const chunk of stream) {
+    c.scan.bytes += chunk.length;
+    hash?.update(chunk);
+    if (seen >= maxFileSize || binary === true) {
+      seen += chunk.length;
+      continue;
+    }
+    const take = seen + chunk.length > maxFileSize ? chunk.subarray(0, maxFileSize - seen) : chunk;
+    seen += chunk.length;
+    parts.push(take);
+    held += take.length;
+    if (!whole && held >= WHOLE_FILE_LIMIT) {
+      const buf = Buffer.concat(parts, held);
+      scanWindow(buf, false);
+      const tail = buf.subarray(Math.max(0, buf.length - OVERLAP));
+      windowStart += buf.length - tail.length;
+      parts = [Buffer.from(tail)];
+      held = tail.length;
+    }
+  }
+  if (held > 0 && binary !== true) {
+    const buf = Buffer.concat(parts, held);
+    scanWindow(buf, true);
+    if (keepShadow) {
+      const users = usableShadowHashes(buf.toString('latin1'));
+      if (users.length) c.scan.sensitive.push({ path: entry.path, kind: 'shadow-password-hash', detail: `usable password hashes or empty passwords for: ${users.join(', ')}` });
+    }
+  } else if (whole && entry.size === 0) {
+    // empty files still count by name (an empty .bash_history says little, but is there)
+    for (const m of scanText('', { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
+  }
+  return hash?.digest('hex');
+}
+
+/**
+ * Reads one tar stream (plain, gzip or zstd) once and collects the facts above. Never throws
+ * for bad input: read errors end up in `errors`, unsupported compression in `unsupported`.
+ */
+export async function scanFilesystemTar(input: Readable, options: ScanOptions = {}): Promise<FilesystemScan> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  let opened;
+  try {
+    opened = await openLayer(input);
+  } catch (err) {
+    const c = new Collector('none');
+    c.scan.errors.push({ message: `cannot read layer: ${(err as Error).message}` });
+    return c.scan;
+  }
+  if (!opened.ok) {
+    const c = new Collector(opened.compression);
+    c.scan.unsupported = opened.message;
+    return c.scan;
+  }
+  const c = new Collector(opened.compression);
+  const extract = tar.extract();
+  opened.stream.on('error', (err: Error) => extract.destroy(err));
+  opened.stream.pipe(extract);
+  let current: string | undefined;
+  try {
+    for await (const entry of extract) {
+      const h = entry.header;
+      const norm = normalizeEntryPath(h.name);
+      const path = norm.path;
+      current = path;
+      if (norm.traversal) c.anomaly('path-traversal', path, `entry name "${h.name}" contains ".." (read as ${path})`);
+      else if (norm.absolute) c.anomaly('absolute-path', path, `entry name "${h.name}" is absolute`);
+      const base = posix.basename(path);
+      if (base.startsWith('.wh.')) {
+        const dir = posix.dirname(path);
+        if (base === '.wh..wh..opq') c.scan.whiteouts.push({ path: dir, opaque: true });
+        else c.scan.whiteouts.push({ path: posix.join(dir, base.slice(4)), opaque: false });
+        entry.resume();
+        continue;
+      }
+      const type = entryType(h.type);
+      const le: LayerEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: h.size ?? 0 };
+      if (h.uname) le.uname = h.uname;
+      if (h.linkname) le.linkname = h.linkname;
+      c.scan.entries.push(le);
+      if (path.includes('/.git/') || path.endsWith('/.git')) c.gitDir(path);
+      if (type === 'symlink' && h.linkname && !h.linkname.startsWith('/') && escapesRoot(posix.dirname(path), h.linkname)) {
+        c.anomaly('link-outside-root', path, `symlink ${path} -> ${h.linkname} points above the root`);
+      }
+      if (type === 'hardlink' && h.linkname && escapesRoot('/', h.linkname)) {
+        c.anomaly('link-outside-root', path, `hard link ${path} -> ${h.linkname} points above the root`);
+      }
+      if (type === 'other' && (h.type === 'block-device' || h.type === 'character-device')) {
+        c.anomaly('device-file', path, `${h.type} ${path} in the image`);
+      }
+      const mode = le.mode;
+      if (type !== 'symlink' && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
+      if (AUTHORIZED_KEYS.test(path) && type === 'file' && le.size > 0) {
+        c.scan.sensitive.push({ path, kind: 'authorized-keys', detail: `${le.size} bytes of authorized keys` });
+      }
+      if (type === 'file') {
+        const special = (mode & 0o6000) !== 0;
+        const sha256 = await scanContent(entry as unknown as AsyncIterable<Buffer>, le, special, maxFileSize, c);
+        if (special) {
+          const sf: SpecialFile = { ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 };
+          if (sha256 !== undefined) sf.sha256 = sha256;
+          c.scan.specialFiles.push(sf);
+        }
+      } else {
+        if ((mode & 0o6000) !== 0 && type === 'hardlink') {
+          c.scan.specialFiles.push({ ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 });
+        }
+        entry.resume();
+      }
+      current = undefined;
+    }
+  } catch (err) {
+    c.scan.errors.push({ message: describeTarError(err), ...(current ? { path: current } : {}) });
+    opened.stream.destroy();
+  }
+  return c.scan;
+}
+
+function describeTarError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/unexpected end of data|premature close|unexpected end of file/i.test(msg)) return `truncated tar stream (${msg})`;
+  if (/incorrect header check|invalid (?:block|distance|stored)|unknown compression|too far back/i.test(msg)) return `corrupt gzip stream (${msg})`;
+  return `cannot read tar stream (${msg})`;
+}

@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { escapesRoot, normalizeEntryPath, scanFilesystemTar, usableShadowHashes } from '../../../src/audit/image/fs-scan.js';
+import { FAKE, rsaPem } from '../secrets/fixtures.js';
+import { makeTar, sha256 } from './tar-fixtures.js';
+
+const scanBuf = (b: Buffer, opts = {}) => scanFilesystemTar(Readable.from([b]), opts);
+
+describe('scanFilesystemTar', () => {
+  it('collects entries, setuid files with hashes, world-writable paths, secrets, whiteouts and sensitive files', async () => {
+    const bin = Buffer.from('\u007fELF\u0000\u0000binary');
+    const layer = await makeTar([
+      { name: 'bin/', type: 'directory' },
+      { name: 'bin/busybox', content: bin, mode: 0o4755 },
+      { name: 'usr/bin/wall', content: 'w', mode: 0o2755, gid: 5 },
+      { name: 'tmp/', type: 'directory', mode: 0o1777 },
+      { name: 'data/', type: 'directory', mode: 0o777 },
+      { name: 'data/open.txt', content: 'x', mode: 0o666 },
+      { name: 'bin/sh', type: 'symlink', linkname: 'busybox' },
+      { name: 'app/.env', content: `DB_PASSWORD=${FAKE.password}\nGH=${FAKE.github}\n` },
+      { name: 'root/.ssh/id_rsa', content: rsaPem() },
+      { name: 'root/.ssh/authorized_keys', content: 'ssh-ed25519 AAAA user@host\n' },
+      { name: 'root/.bash_history', content: 'ls\n' },
+      { name: 'etc/shadow', content: 'root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000::::::\nnobody:!:19000::::::\n' },
+      { name: 'src/.git/config', content: '[core]\n' },
+      { name: 'src/.git/HEAD', content: 'ref: refs/heads/main\n' },
+      { name: 'old/.wh.key.pem', content: '' },
+      { name: 'cache/.wh..wh..opq', content: '' },
+    ]);
+    const scan = await scanBuf(gzipSync(layer));
+    expect(scan.errors).toEqual([]);
+    expect(scan.compression).toBe('gzip');
+    expect(scan.entries.map((e) => e.path)).toContain('/bin/busybox');
+    expect(scan.entries.some((e) => e.path.includes('.wh.'))).toBe(false);
+    expect(scan.specialFiles.map((f) => [f.path, f.setuid, f.setgid, f.sha256])).toEqual([
+      ['/bin/busybox', true, false, sha256(bin)],
+      ['/usr/bin/wall', false, true, sha256('w')],
+    ]);
+    expect(scan.worldWritable.map((e) => e.path)).toEqual(['/data', '/data/open.txt']);
+    const secrets = scan.secrets.map((s) => [s.path, s.kind]);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        ['/app/.env', 'generic-secret'],
+        ['/app/.env', 'github-token'],
+        ['/root/.ssh/id_rsa', 'private-key'],
+        ['/root/.bash_history', 'shell-history'],
+      ]),
+    );
+    expect(scan.secrets.find((s) => s.kind === 'github-token')?.line).toBe(2);
+    expect(scan.whiteouts).toEqual([
+      { path: '/old/key.pem', opaque: false },
+      { path: '/cache', opaque: true },
+    ]);
+    expect(scan.sensitive.map((s) => [s.kind, s.path])).toEqual([
+      ['authorized-keys', '/root/.ssh/authorized_keys'],
+      ['shadow-password-hash', '/etc/shadow'],
+      ['git-directory', '/src/.git'],
+    ]);
+    expect(JSON.stringify(scan)).not.toContain(FAKE.github);
+    expect(JSON.stringify(scan)).not.toContain('$6$salt$hash');
+  });
+
+  it('finds a secret straddling two scan windows of a big file, once', async () => {
+    const filler = 'lorem ipsum dolor\n'.repeat(70_000); // ~1.2 MiB, past the whole-file limit
+    const at = 1024 * 1024 - 10; // the token crosses the first window's end
+    const content = filler.slice(0, at) + FAKE.github + filler.slice(at);
+    const scan = await scanBuf(await makeTar([{ name: 'big.txt', content }]));
+    expect(scan.secrets.filter((s) => s.kind === 'github-token')).toHaveLength(1);
+  });
+
+  it('scans no further than maxFileSize and skips binary files', async () => {
+    const content = 'x'.repeat(2000) + `\nGH=${FAKE.github}\n`;
+    expect((await scanBuf(await makeTar([{ name: 'a.txt', content }]), { maxFileSize: 1000 })).secrets).toEqual([]);
+    const bin = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`GH=${FAKE.github}`)]);
+    expect((await scanBuf(await makeTar([{ name: 'a.bin', content: bin }]))).secrets).toEqual([]);
+  });
+
+  it('reports traversal, absolute names and links above the root as anomalies', async () => {
+    const layer = await makeTar([
+      { name: '../../etc/evil', content: 'x' },
+      { name: '/abs/file', content: 'x' },
+      { name: 'a/link', type: 'symlink', linkname: '../../../etc/shadow' },
+      { name: 'a/ok', type: 'symlink', linkname: '../etc/passwd' },
+      { name: 'hl', type: 'link', linkname: '../outside' },
+    ]);
+    const scan = await scanBuf(layer);
+    expect(scan.anomalies.map((a) => [a.kind, a.path])).toEqual([
+      ['path-traversal', '/etc/evil'],
+      ['absolute-path', '/abs/file'],
+      ['link-outside-root', '/a/link'],
+      ['link-outside-root', '/hl'],
+    ]);
+  });
+
+  it('turns truncated and corrupt streams into errors, keeping what was read', async () => {
+    const layer = await makeTar([{ name: 'a', content: 'a'.repeat(5000) }, { name: 'b', content: 'b'.repeat(5000) }]);
+    const truncated = await scanBuf(layer.subarray(0, 6000));
+    expect(truncated.errors[0]?.message).toMatch(/truncated|unexpected end/i);
+    expect(truncated.entries.map((e) => e.path)).toContain('/a');
+    const gz = gzipSync(layer);
+    const badGz = await scanBuf(gz.subarray(0, gz.length - 40));
+    expect(badGz.errors[0]?.message).toMatch(/truncated|unexpected end|gzip/i);
+    const garbage = await scanBuf(Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(100, 7)]));
+    expect(garbage.errors).toHaveLength(1);
+    const notTar = await scanBuf(Buffer.from('this is not a tar file at all'.repeat(40)));
+    expect(notTar.errors).toHaveLength(1);
+  });
+
+  it('reports xz layers as unsupported, not as a crash', async () => {
+    const scan = await scanBuf(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3]));
+    expect(scan.unsupported).toMatch(/unsupported layer compression \(xz\)/);
+  });
+
+  it('reads zstd layers', async () => {
+    // `tar -cf - etc | zstd -19 | base64` of etc/token.txt holding a GitHub-shaped token
+    const zst = Buffer.from('KLUv/QRovQMAIoUSGHBvDoCI1CKiWr38FwmksVFoE2k4VEUXpwegfWLjGEMpkOlxiCMq3Pb4vaGvDiQZzX7PSZ0xKunK+pl91+nqtbVVx3s9M9QLS8sSIJAXFssB0CPyeO0Fo15g6LA90OcGWPA8CuMA2N+fKgAelrQxBRhP7g1pwAAj', 'base64');
+    const scan = await scanBuf(zst);
+    expect(scan.compression).toBe('zstd');
+    expect(scan.errors).toEqual([]);
+    expect(scan.secrets.map((s) => [s.path, s.kind])).toEqual([['/etc/token.txt', 'github-token']]);
+    const corrupt = await scanBuf(Buffer.concat([zst.subarray(0, 20), Buffer.alloc(64, 1)]));
+    expect(corrupt.errors).toHaveLength(1);
+  });
+});
+
+describe('helpers', () => {
+  it('normalizes entry paths', () => {
+    expect(normalizeEntryPath('./a/b/')).toEqual({ path: '/a/b', traversal: false, absolute: false });
+    expect(normalizeEntryPath('a/../../b')).toEqual({ path: '/b', traversal: true, absolute: false });
+  });
+  it('tells links that climb above the root', () => {
+    expect(escapesRoot('/a', '../b')).toBe(false);
+    expect(escapesRoot('/a', '../../b')).toBe(true);
+  });
+  it('reads usable shadow hashes and empty passwords only', () => {
+    expect(usableShadowHashes('root:$6$x:1::::::\nbin:*:1::::::\nlocked:!$6$y:1::::::\nempty::1::::::\n')).toEqual(['root', 'empty']);
+  });
+});
