@@ -24,7 +24,7 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (c: Buffer) => chunks.push(c));
+    pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
@@ -44,7 +44,7 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
           size: type === 'file' ? (content?.length ?? 0) : 0,
           mtime: new Date(0),
         },
-        type === 'file' ? (content ?? Buffer.alloc(0)) : undefined,
+        type === 'file' ? (content ?? Buffer.alloc(0)) : '',
         (err) => (err ? reject(err) : resolve()),
       );
     });
