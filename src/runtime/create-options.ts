@@ -96,8 +96,7 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       Devices: [],
       Mounts: request.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       PortBindings: bindings,
-      // attached --rm is removed by bulkhead after reading the exit code; detached by the engine
-      AutoRemove: request.remove && request.detach,
+      AutoRemove: request.remove,
     },
   };
   if (request.command.length > 0) options.Cmd = request.command;

@@ -6,12 +6,11 @@ import { formatCpus } from './units.js';
  * The seccomp profile goes by file (`seccompFile`), since the CLI takes no inline JSON, and
  * env values are left out (`-e KEY` reads them from the caller's environment) so no secret is printed.
  */
-export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccompFile?: string; remove?: boolean } = {}): string[] {
+export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccompFile?: string } = {}): string[] {
   const h = options.HostConfig ?? {};
   const argv = ['run'];
   if (!options.AttachStdout) argv.push('--detach');
-  // attached --rm is done by bulkhead itself (AutoRemove is false then); docker run --rm is the same
-  if (h.AutoRemove || extra.remove) argv.push('--rm');
+  if (h.AutoRemove) argv.push('--rm');
   if (options.name) argv.push('--name', options.name);
   if (options.User) argv.push('--user', options.User);
   for (const c of h.CapDrop ?? []) argv.push('--cap-drop', c);

@@ -46,7 +46,7 @@ export function dryRunOutput(prepared: PreparedRun, options: ContainerCreateOpti
     appArmor: prepared.appArmor.summary,
     user: options.User ?? '',
     createOptions: redactEnv(options),
-    dockerArgv: ['docker', ...toDockerRunArgv(options, { remove: prepared.request.remove, ...(seccompFile ? { seccompFile } : {}) })],
+    dockerArgv: ['docker', ...toDockerRunArgv(options, seccompFile ? { seccompFile } : {})],
   };
   if (seccompFile) out.seccompProfilePath = seccompFile;
   return out;

@@ -182,13 +182,19 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   const onTerm = () => forward('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  let removed = false;
   try {
+    // --rm: the engine removes the container (AutoRemove) and this wait, asked before start
+    // like `docker run --rm` does, reports the exit code once it is gone
+    const removal = request.remove ? engine.waitContainer(id, 'removed') : undefined;
+    removal?.catch(() => undefined);
     try {
       await engine.startContainer(id);
     } catch (err) {
       return await startFailed(err, engine, id, request, io);
     }
-    const result = await engine.waitContainer(id, 'not-running');
+    const result = removal ? await removal : await engine.waitContainer(id, 'not-running');
+    removed = removal !== undefined;
     // let the last output drain, but never hang on a stream the engine keeps open
     await Promise.race([attached.done, new Promise((r) => setTimeout(r, 2000).unref())]);
     if (result.Error?.Message) io.stderr.write(`bulkhead: ${result.Error.Message}\n`);
@@ -197,7 +203,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
     if (killTimer) clearTimeout(killTimer);
-    if (request.remove) await removeQuietly(engine, id);
+    if (request.remove && !removed) await removeQuietly(engine, id);
   }
 }
 

@@ -89,9 +89,9 @@ describe('toCreateOptions follows the request', () => {
     expect(options.HostConfig?.PidsLimit).toBe(10);
     expect(JSON.parse(options.Labels?.['io.bulkhead.plan'] ?? '').resources.pidsLimit).toBe(10);
   });
-  it('--rm: no restart policy; -d --rm: the engine removes it', () => {
+  it('--rm: no restart policy, the engine removes it', () => {
     expect(build(untrustedPlan(), { rm: true }).options.HostConfig?.RestartPolicy).toEqual({ Name: 'no', MaximumRetryCount: 0 });
-    expect(build(untrustedPlan(), { rm: true }).options.HostConfig?.AutoRemove).toBe(false);
+    expect(build(untrustedPlan(), { rm: true }).options.HostConfig?.AutoRemove).toBe(true);
     expect(build(untrustedPlan(), { rm: true, detach: true }).options.HostConfig?.AutoRemove).toBe(true);
   });
   it('name, env (bare KEY from the environment), user labels', () => {
@@ -121,15 +121,15 @@ describe('chooseUser', () => {
 
 describe('docker run argv', () => {
   it('mirrors the create options, seccomp by file, env by name only', () => {
-    const { options } = build(untrustedPlan(), { env: ['SECRET=hunter2hunter2'], volume: ['/srv/a:/a'] }, ['true'], { appArmorProfile: 'bulkhead-untrusted' });
-    const argv = toDockerRunArgv(options, { seccompFile: '/tmp/s.json', remove: true });
+    const { options } = build(untrustedPlan(), { env: ['SECRET=hunter2hunter2'], volume: ['/srv/a:/a'], rm: true }, ['true'], { appArmorProfile: 'bulkhead-untrusted' });
+    const argv = toDockerRunArgv(options, { seccompFile: '/tmp/s.json' });
     const text = shellQuote(argv);
     expect(argv.slice(0, 2)).toEqual(['run', '--rm']);
     for (const part of [
       '--user 65534:65534', '--cap-drop ALL', '--read-only', '--tmpfs /tmp:rw,noexec,nosuid,nodev,size=67108864',
       '--memory 268435456b', '--memory-swap 268435456b', '--cpus 0.5', '--pids-limit 64', '--ulimit nofile=1024:1024',
       '--security-opt no-new-privileges:true', '--security-opt seccomp=/tmp/s.json', '--security-opt apparmor=bulkhead-untrusted',
-      '--restart on-failure:3', '--network none', '--ipc private', '--mount type=bind,source=/srv/a,target=/a,readonly',
+      '--network none', '--ipc private', '--mount type=bind,source=/srv/a,target=/a,readonly',
       '--env SECRET', '--label io.bulkhead.policy=untrusted',
     ]) expect(text).toContain(part);
     expect(text).not.toContain('hunter2');
@@ -137,5 +137,14 @@ describe('docker run argv', () => {
   });
   it('quotes for the shell only where needed', () => {
     expect(shellQuote(['sh', '-c', "echo 'hi' $X", 'a=b'])).toBe(`sh -c 'echo '\\''hi'\\'' $X' a=b`);
+  });
+});
+
+describe('docker run argv without --rm', () => {
+  it('keeps the restart policy and stays attached', () => {
+    const argv = toDockerRunArgv(build(untrustedPlan(), {}, ['true']).options);
+    expect(shellQuote(argv)).toContain('--restart on-failure:3');
+    expect(argv).not.toContain('--rm');
+    expect(argv).not.toContain('--detach');
   });
 });

@@ -1,7 +1,97 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../main.js';
+import type { RunFlags } from '../../runtime/request.js';
 
-// Placeholder registration: the owning work item replaces this file with the real command.
-export function registerRun(program: Command, _ctx: CliContext): void {
-  program.command('run').description('(being built)');
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export const RUN_HELP = `
+Examples:
+  bulkhead run --policy untrusted alpine:3 -- sh -c 'id; cat /proc/self/status'
+  bulkhead run --rm -v ./data:/data alpine:3 -- ls /data        (read-only mount)
+  bulkhead run --policy service -p 8080:80 -d --name web nginx:1
+  bulkhead run --policy ./my-policy.yaml --memory 64m --dry-run app:1
+  bulkhead run --dry-run --format json alpine:3                 (plan + docker run argv)
+
+Flags may tighten the policy (--memory lower, --pids-limit lower, --read-only,
+--network none, a capability from the policy's allowlist); loosening it is refused.
+Bind mounts are read-only unless written SRC:DST:rw and the policy allows it.
+Put the command after "--" when it has options of its own.
+
+Exit codes:
+  N    the container's own exit code
+  118  the image gate refused the image
+  119  the image is not in the engine (bulkhead never pulls)
+  120  the Docker engine could not be reached
+  121  the policy is invalid
+  122  refused by policy (mount, --privileged, host namespace, root, capability, ...)
+  123  bad usage
+  125  bulkhead or the engine failed before the container ran
+  126  the command cannot be invoked (docker run's 126)
+  127  the command was not found (docker run's 127)`;
+
+interface RunCommandFlags extends RunFlags {
+  policy?: string;
+  dryRun?: boolean;
+  format: string;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('Run an image in a container locked down by a policy (like docker run, hardened)')
+    .argument('<image>', 'image reference (must already be in the engine)')
+    .argument('[command...]', 'command and arguments (after --)')
+    .option('--policy <name|file>', 'built-in policy (untrusted, default, service) or a YAML file', undefined)
+    .option('-d, --detach', 'run in the background and print the container id')
+    .option('--rm', 'remove the container when it exits (no restarts then)')
+    .option('--name <name>', 'container name')
+    .option('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone: take it from this environment); repeatable', collect)
+    .option('-v, --volume <SRC:DST[:ro|rw]>', 'bind mount (read-only by default) or named volume; repeatable', collect)
+    .option('--mount <spec>', 'type=bind|volume,source=..,target=..[,readonly=false]; repeatable', collect)
+    .option('-p, --publish <[IP:]HOST:CONTAINER[/proto]>', 'publish a port (only where the policy allows networking); repeatable', collect)
+    .option('-l, --label <KEY=VALUE>', 'add a label; repeatable', collect)
+    .option('--network <mode>', 'none, or bridge where the policy allows it')
+    .option('--memory <size>', 'memory limit, at most the policy\'s (e.g. 128m)')
+    .option('--cpus <n>', 'CPU limit, at most the policy\'s (e.g. 0.25)')
+    .option('--pids-limit <n>', 'process limit, at most the policy\'s')
+    .option('--cap-add <cap>', 'add a capability from the policy\'s allowlist; repeatable', collect)
+    .option('--user <user[:group]>', 'run as this non-root user')
+    .option('--read-only', 'read-only root filesystem (already on in the built-in policies)')
+    .option('--privileged', 'always refused: listed so the refusal says why')
+    .option('--pid <mode>', 'only private (host is refused)')
+    .option('--ipc <mode>', 'only private (host is refused)')
+    .option('--uts <mode>', 'only private (host is refused)')
+    .option('--userns <mode>', 'only private (host is refused)')
+    .option('--no-gate', 'skip the audit-then-run image gate, where the policy allows it')
+    .option('--dry-run', 'print the plan and the equivalent docker run, touch nothing')
+    .addOption(new Option('--format <format>', 'format of --dry-run output').choices(['table', 'json']).default('table'))
+    .addHelpText('after', RUN_HELP)
+    .action(async (image: string, command: string[], flags: RunCommandFlags) => {
+      const { buildRunRequest } = await import('../../runtime/request.js');
+      const { defaultPolicyServices, defaultImageGate } = await import('../../runtime/services.js');
+      const { connectEngine } = await import('../../engine/dockerode-client.js');
+      const { toolVersion } = await import('../../version.js');
+      const cwd = process.cwd();
+      const request = buildRunRequest(image, command, flags, { cwd, env: ctx.io.env });
+      const imageGate = await defaultImageGate();
+      const deps = {
+        policy: await defaultPolicyServices(),
+        connectEngine,
+        toolVersion: toolVersion(),
+        ...(imageGate ? { imageGate } : {}),
+      };
+      const settings = { cwd, ...(flags.policy !== undefined ? { policy: flags.policy } : {}) };
+      if (flags.dryRun) {
+        const { prepareRun, createOptionsFor } = await import('../../runtime/run.js');
+        const { dryRunOutput, renderDryRun, writeSeccompFile } = await import('../../runtime/dry-run.js');
+        const prepared = await prepareRun(request, settings, deps, { load: false });
+        const options = createOptionsFor(prepared, undefined, deps.toolVersion);
+        const out = dryRunOutput(prepared, options, writeSeccompFile(prepared));
+        ctx.io.stdout.write(renderDryRun(out, flags.format === 'json' ? 'json' : 'table'));
+        ctx.exitCode = 0;
+        return;
+      }
+      const { runContainer } = await import('../../runtime/run.js');
+      ctx.exitCode = await runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env }, deps);
+    });
 }

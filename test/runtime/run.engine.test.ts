@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectEngine } from '../../src/engine/dockerode-client.js';
+import { planHash } from '../../src/policy/hash.js';
+import { buildRunRequest } from '../../src/runtime/request.js';
+import { runContainer } from '../../src/runtime/run.js';
+import { defaultPolicyServices } from '../../src/runtime/services.js';
+import { runCli } from '../helpers/cli.js';
+import { docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
+
+const LABEL = 'bulkhead-test=runtime';
+const label = ['--label', LABEL];
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'bulkhead-runtime-'));
+});
+afterAll(() => {
+  removeContainersLabelled(LABEL);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function containersLabelled(value: string): string[] {
+  return docker(['ps', '-aq', '--filter', `label=bulkhead-test=${value}`]).split('\n').filter(Boolean);
+}
+
+/** Everything checked from inside one container, printed as key=value lines. */
+const PROBE = `
+grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status | tr -d ' \\t' | tr ':' '='
+echo uid=$(id -u)
+if touch /rootfile 2>/dev/null; then echo rootwrite=ok; else echo rootwrite=fail; fi
+if echo x > /tmp/f; then echo tmpwrite=ok; else echo tmpwrite=fail; fi
+cp /bin/busybox /tmp/bb && chmod 755 /tmp/bb
+if /tmp/bb true 2>/dev/null; then echo tmpexec=ok; else echo tmpexec=fail; fi
+if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); else echo mem=$(cat /sys/fs/cgroup/memory.max); fi
+if [ -f /sys/fs/cgroup/pids/pids.max ]; then echo pids=$(cat /sys/fs/cgroup/pids/pids.max); else echo pids=$(cat /sys/fs/cgroup/pids.max); fi
+if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then echo memsw=$(cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes); fi
+echo unshare=$(unshare -U true 2>&1; echo " rc=$?")
+echo mount=$(mount -t tmpfs x /mnt 2>&1; echo " rc=$?")
+echo net=$(ls /sys/class/net | tr '\\n' ' ')
+echo host=$(hostname)
+`;
+
+describe('bulkhead run --policy untrusted, inside the container', () => {
+  let facts: Record<string, string> = {};
+  let result: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    result = await runCli(['run', '--rm', ...label, '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', PROBE]);
+    facts = Object.fromEntries(
+      result.stdout
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
+    );
+  });
+
+  it('exits 0 and says once that AppArmor is not enforced here', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.match(/running without AppArmor/g)).toHaveLength(1);
+  });
+  it.each([
+    ['CapEff', '0000000000000000'],
+    ['CapBnd', '0000000000000000'],
+    ['NoNewPrivs', '1'],
+    ['Seccomp', '2'],
+    ['uid', '65534'],
+    ['rootwrite', 'fail'],
+    ['tmpwrite', 'ok'],
+    ['tmpexec', 'fail'],
+    ['mem', String(256 * 1024 * 1024)],
+    ['pids', '64'],
+    ['net', 'lo'],
+  ])('%s is %s', (key, expected) => {
+    expect(facts[key], result.stdout + result.stderr).toBe(expected);
+  });
+  it('no swap: memory+swap equals memory (when the kernel accounts swap)', () => {
+    if (facts.memsw !== undefined) expect(facts.memsw).toBe(String(256 * 1024 * 1024));
+    else expect(facts.mem).toBe(String(256 * 1024 * 1024));
+  });
+  it('unshare -U and mount fail with EPERM', () => {
+    expect(facts.unshare).toMatch(/not permitted/i);
+    expect(facts.unshare).not.toMatch(/rc=0$/);
+    expect(facts.mount).toMatch(/not permitted|permission denied/i);
+    expect(facts.mount).not.toMatch(/rc=0$/);
+  });
+  it('--rm removed it', () => {
+    expect(containersLabelled('runtime')).toEqual([]);
+  });
+});
+
+describe('exit codes and lifecycle', () => {
+  it('passes the container exit code through', async () => {
+    const r = await runCli(['run', '--rm', ...label, '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('out\n');
+    expect(r.stderr).toContain('err\n');
+  });
+  it('127 for a command that does not exist, 126 for one that cannot be executed', async () => {
+    const missing = await runCli(['run', '--rm', ...label, TEST_IMAGE, '--', 'no-such-command']);
+    expect(missing.code, missing.stderr).toBe(127);
+    expect(missing.stderr).toMatch(/not found/);
+    const notExec = await runCli(['run', '--rm', ...label, TEST_IMAGE, '--', '/etc/passwd']);
+    expect(notExec.code, notExec.stderr).toBe(126);
+    expect(notExec.stderr).toMatch(/permission denied/);
+  });
+  it('records the policy, the plan and its hash in labels', async () => {
+    const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-labels', '--policy', 'untrusted', TEST_IMAGE, '--', 'true']);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const labels = JSON.parse(docker(['inspect', '--format', '{{json .Config.Labels}}', id])) as Record<string, string>;
+    docker(['rm', '-f', id]);
+    expect(labels['io.bulkhead.policy']).toBe('untrusted');
+    const plan = JSON.parse(labels['io.bulkhead.plan'] ?? '{}');
+    expect(plan.resources.pidsLimit).toBe(64);
+    expect(labels['io.bulkhead.plan-hash']).toBe(planHash(plan));
+  });
+  it('a container that exits 1 is restarted exactly N times, then stays stopped', async () => {
+    const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime', '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'exit 1']);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    const state = () => docker(['inspect', '--format', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}', id]);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && state().split(' ')[0] !== 'exited') await new Promise((res) => setTimeout(res, 200));
+    expect(state()).toBe('exited 3 1 3');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(state()).toBe('exited 3 1 3');
+  });
+});
+
+describe('a fork bomb', () => {
+  it('stops at the pids limit, the host stays responsive, and a forwarded signal cleans it up', async () => {
+    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'f() { f | f & }; f; sleep 600'], { rm: true, label: ['bulkhead-test=runtime-bomb'] }, { cwd: process.cwd(), env: {} });
+    const signals = new EventEmitter();
+    const out = new PassThrough().resume();
+    const started = Date.now();
+    const running = runContainer(request, { policy: 'untrusted', cwd: process.cwd() }, { stdout: out, stderr: out, env: process.env }, {
+      policy: await defaultPolicyServices(),
+      connectEngine,
+      toolVersion: 'test',
+      signals,
+      stopGraceMs: 500,
+    });
+    let id = '';
+    while (!id && Date.now() - started < 10_000) {
+      id = containersLabelled('runtime-bomb')[0] ?? '';
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(id).not.toBe('');
+    await new Promise((res) => setTimeout(res, 2500));
+    // stats come from the engine, so this works with either cgroup version
+    const pids = Number(docker(['stats', '--no-stream', '--format', '{{.PIDs}}', id]));
+    expect(pids).toBeGreaterThan(10);
+    expect(pids).toBeLessThanOrEqual(64);
+    const t0 = Date.now();
+    expect(spawnSync('sh', ['-c', 'for i in 1 2 3 4 5; do /bin/true; done']).status).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    signals.emit('SIGTERM');
+    const code = await running;
+    // sh as PID 1 ignores SIGTERM: after the grace period bulkhead kills it
+    expect(code).toBe(137);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(containersLabelled('runtime-bomb')).toEqual([]);
+  });
+});
+
+describe('refusals: one line, their own exit code, nothing created', () => {
+  const refusalLabel = ['--label', 'bulkhead-test=runtime-refused'];
+  it.each<[string, string[], number, RegExp]>([
+    ['the Docker socket', ['-v', '/var/run/docker.sock:/var/run/docker.sock'], 122, /socket/],
+    ['/etc', ['-v', '/etc:/host-etc'], 122, /\/etc may not be mounted/],
+    ['--privileged', ['--privileged'], 122, /--privileged/],
+    ['--network host', ['--network', 'host'], 122, /--network host/],
+    ['--pid host', ['--pid', 'host'], 122, /--pid host/],
+    ['--user 0', ['--user', '0'], 122, /non-root/],
+    ['a capability outside the allowlist', ['--cap-add', 'SYS_ADMIN'], 122, /SYS_ADMIN/],
+    ['-p without networking', ['-p', '8080:80'], 122, /publishing ports/],
+    ['--memory above the policy', ['--memory', '2g'], 122, /above policy untrusted's limit/],
+    ['--no-gate where the policy forbids it', ['--no-gate'], 122, /--no-gate/],
+    ['an unknown flag', ['--bogus'], 123, /unknown option/],
+  ])('%s', async (_name, flags, code, pattern) => {
+    const r = await runCli(['run', ...refusalLabel, '--policy', 'untrusted', ...flags, TEST_IMAGE, '--', 'true']);
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stdout).toBe('');
+    expect(containersLabelled('runtime-refused')).toEqual([]);
+  });
+  it('an invalid policy file: 121, naming the file', async () => {
+    const file = join(scratch, 'bad.yaml');
+    writeFileSync(file, 'apiVersion: bulkhead/v1\nkind: Policy\nmetadata:\n  name: bad\nresources:\n  limits:\n    memory: lots\n');
+    const r = await runCli(['run', ...refusalLabel, '--policy', file, TEST_IMAGE, '--', 'true']);
+    expect(r.code, r.stderr).toBe(121);
+    expect(r.stderr).toContain('bad.yaml');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+  it('an unknown image: 119', async () => {
+    const r = await runCli(['run', ...refusalLabel, 'bulkhead-test/no-such-image:404', '--', 'true']);
+    expect(r.code, r.stderr).toBe(119);
+    expect(r.stderr).toMatch(/bulkhead-test\/no-such-image:404 is not in the engine/);
+  });
+  it('an engine that is down: 120', async () => {
+    const r = await runCli(['run', ...refusalLabel, TEST_IMAGE, '--', 'true'], { env: { DOCKER_HOST: `unix://${join(scratch, 'missing.sock')}` } });
+    expect(r.code, r.stderr).toBe(120);
+    expect(r.stderr).toMatch(/cannot reach the Docker engine/);
+  });
+});
+
+describe('--dry-run', () => {
+  it('prints the plan and the docker run argv without touching the engine', async () => {
+    const env = { DOCKER_HOST: `unix://${join(scratch, 'missing.sock')}` };
+    const table = await runCli(['run', '--dry-run', '--policy', 'untrusted', TEST_IMAGE, '--', 'true'], { env });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/pids limit\s*│\s*64/);
+    expect(table.stdout).toContain('Equivalent docker run:');
+    const json = await runCli(['run', '--dry-run', '--format', 'json', '--policy', 'untrusted', '-e', 'TOKEN=supersecretvalue123', TEST_IMAGE, '--', 'true'], { env });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).not.toContain('supersecretvalue123');
+    const out = JSON.parse(json.stdout) as { dockerArgv: string[]; seccompProfilePath: string; createOptions: { HostConfig: { PidsLimit: number } } };
+    expect(out.dockerArgv.slice(0, 2)).toEqual(['docker', 'run']);
+    expect(out.createOptions.HostConfig.PidsLimit).toBe(64);
+    expect(out.dockerArgv).toContain(`seccomp=${out.seccompProfilePath}`);
+  });
+  it('the printed docker run argv, run with plain docker, gives the same confinement', async () => {
+    const json = await runCli(['run', '--dry-run', '--format', 'json', '--rm', '--policy', 'untrusted', '--label', LABEL, TEST_IMAGE, '--', 'sh', '-c', "grep -E '^(CapEff|Seccomp|NoNewPrivs):' /proc/self/status; id -u"]);
+    const argv = (JSON.parse(json.stdout) as { dockerArgv: string[] }).dockerArgv;
+    const plain = docker(argv.slice(1)).replace(/[ \t]/g, '');
+    expect(plain).toBe('CapEff:0000000000000000\nNoNewPrivs:1\nSeccomp:2\n65534');
+  });
+});
