@@ -30,7 +30,7 @@ export interface LoadedPolicy {
 export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('policies/', packageRoot));
 /** the built-in every policy without `extends` is completed from */
 export const BASE_POLICY = 'default';
-/** how deep `extends` may nest before we call it a mistake */
+/** how many `extends` hops a chain may have before we call it a mistake */
 export const MAX_EXTENDS_DEPTH = 8;
 const BUILTIN_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 /** the engine refuses less memory than this (docker: "Minimum memory limit allowed is 6MB") */
@@ -167,9 +167,9 @@ async function resolveFile(file: string, stack: string[], cwd: string): Promise<
     const chain = [...stack, file].map((f) => displayName(f, cwd)).join(' -> ');
     throw new BulkheadError('invalid-policy', `${shown}: extends cycle: ${chain}`);
   }
-  if (stack.length >= MAX_EXTENDS_DEPTH) {
-    const chain = [...stack, file].map((f) => displayName(f, cwd)).join(' -> ');
-    throw new BulkheadError('invalid-policy', `${shown}: extends nests deeper than ${MAX_EXTENDS_DEPTH}: ${chain}`);
+  if (stack.length > MAX_EXTENDS_DEPTH) {
+    const chain = [...stack, file].map((f) => displayName(f, cwd));
+    throw new BulkheadError('invalid-policy', `${chain[0]}: extends nests deeper than ${MAX_EXTENDS_DEPTH}: ${chain.join(' -> ')}`);
   }
   const parsed = await readPolicyFile(file, cwd);
   const { doc } = parsed;
@@ -192,7 +192,8 @@ async function resolveFile(file: string, stack: string[], cwd: string): Promise<
     }
   } else if (file !== resolve(BUILTIN_POLICY_DIR, `${BASE_POLICY}.yaml`)) {
     // a policy without extends is completed from the base, with no tighten check: nothing is its parent
-    const base = await resolveFile(resolve(BUILTIN_POLICY_DIR, `${BASE_POLICY}.yaml`), [...stack, file], cwd);
+    // (completing from the base is not an extends hop: it does not count toward the depth limit)
+    const base = await resolveFile(resolve(BUILTIN_POLICY_DIR, `${BASE_POLICY}.yaml`), [], cwd);
     policy = { ...mergePolicy(base.policy, doc), overridable: doc.overridable ?? [] };
   } else {
     policy = doc as Policy;

@@ -42,15 +42,15 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
 };
 
 /** Messages for the schema's if/then pairs, keyed by where the `then` lives. */
-const CONDITIONAL: Array<{ schemaPath: string; field: string; message: string }> = [
+const CONDITIONAL: Array<{ schemaPath: string; field: Array<string | number>; message: string }> = [
   {
     schemaPath: '#/properties/securityContext/then',
-    field: 'runAsUser',
+    field: ['securityContext', 'runAsUser'],
     message: 'uid 0 (root) needs runAsNonRoot: false, and bulkhead still refuses to run it; use a non-root uid',
   },
   {
     schemaPath: '#/properties/restartPolicy/then',
-    field: 'maximumRetryCount',
+    field: ['restartPolicy', 'maximumRetryCount'],
     message: 'on-failure needs a retry cap of at least 1 (the engine treats 0 as unlimited)',
   },
 ];
@@ -76,7 +76,7 @@ export function describeAjvErrors(errors: ErrorObject[]): SchemaProblem {
   if (!err) return { path: [], message: 'invalid' };
   const path = toPath(err.instancePath);
   const cond = CONDITIONAL.find((c) => err.schemaPath.startsWith(c.schemaPath));
-  if (cond) return { path: [...path, cond.field], message: cond.message };
+  if (cond) return { path: cond.field, message: cond.message };
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'additionalProperties': {
@@ -97,8 +97,11 @@ export function describeAjvErrors(errors: ErrorObject[]): SchemaProblem {
     }
     case 'const':
       return { path, message: `must be ${JSON.stringify(p.allowedValue)}` };
-    case 'type':
-      return { path, message: `must be ${describeType(p.type)}` };
+    case 'type': {
+      // a number where a pattern-checked string belongs ("memory: 12"): the pattern says more
+      const pattern = (err.parentSchema as { pattern?: string } | undefined)?.pattern;
+      return { path, message: pattern ? `must match /${pattern}/` : `must be ${describeType(p.type)}` };
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
