@@ -1,7 +1,36 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../main.js';
+import { addCommonAuditOptions, emitReport, type CommonAuditOptions } from '../audit-common.js';
+import { auditHosts } from '../../audit/host/audit.js';
+import { FS_MODES, type FsMode } from '../../audit/container/files.js';
+import { buildReport } from '../../audit/report/build.js';
+import { ALL_RULES } from '../../audit/rules/registry.js';
+import { baselineFromReportDir, keepRunInReportDir } from '../../audit/report/report-dir.js';
 
-// Placeholder registration: the owning work item replaces this file with the real command.
-export function registerAuditHost(audit: Command, _ctx: CliContext): void {
-  audit.command('host').description('(being built)');
+interface AuditHostOptions extends CommonAuditOptions {
+  host: string[];
+  reportDir?: string;
+  daemonJson?: string;
+  fs: FsMode;
+}
+
+export function registerAuditHost(audit: Command, ctx: CliContext): void {
+  const cmd = audit
+    .command('host')
+    .description('audit the engine and its host (versions vs known CVEs, daemon settings, socket, kernel confinement), then every running container and the images')
+    .option('-H, --host <url>', 'engine URL (unix://, tcp:// with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://); repeat to audit several hosts concurrently', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--report-dir <dir>', 'also keep this run in DIR (timestamped JSON + HTML, index.html with the trend); compares with the previous run unless --baseline is given')
+    .option('--daemon-json <path>', 'daemon.json of the local engine (default: dockerd --config-file, else /etc/docker/daemon.json)')
+    .addOption(new Option('--fs <mode>', 'container files: none, changes or full').choices([...FS_MODES]).default('changes'));
+  addCommonAuditOptions(cmd).action(async (opts: AuditHostOptions) => {
+    const hosts = opts.host.length ? opts.host : ctx.io.env.DOCKER_HOST ? [ctx.io.env.DOCKER_HOST] : [];
+    const targets = await auditHosts({ hosts, fs: opts.fs, ...(opts.daemonJson ? { daemonJsonPath: opts.daemonJson } : {}) });
+    const report = buildReport('audit host', targets, ALL_RULES);
+    if (opts.reportDir && !opts.baseline) {
+      const previous = baselineFromReportDir(opts.reportDir);
+      if (previous) opts.baseline = previous;
+    }
+    ctx.exitCode = await emitReport(report, opts, ctx);
+    if (opts.reportDir) keepRunInReportDir(opts.reportDir, report);
+  });
 }

@@ -17,6 +17,8 @@ export const FORMATTERS = {
   sarif: async () => (await import('./sarif.js')).formatSarif,
   markdown: async () => (await import('./markdown.js')).formatMarkdown,
   github: async () => (await import('./github.js')).formatGithub,
+  html: async () => (await import('./html.js')).formatHtml,
+  junit: async () => (await import('./junit.js')).formatJunit,
 } satisfies Record<string, () => Promise<Formatter>>;
 
 export type FormatName = keyof typeof FORMATTERS;

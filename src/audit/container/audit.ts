@@ -1,0 +1,85 @@
+import type { ContainerInspect, EngineClient } from '../../engine/client.js';
+import { DockerApiError } from '../../engine/client.js';
+import { BulkheadError, describeError } from '../../errors.js';
+import type { TargetResult } from '../model.js';
+import { containerRules } from '../rules/container/index.js';
+import { runRules } from './run-rules.js';
+import { containerFactsFromInspect, engineConfinement } from './normalize.js';
+import type { EngineConfinement } from './facts.js';
+import { scanContainerFiles, type FsMode } from './files.js';
+import { mapLimit } from './map-limit.js';
+
+export interface ContainerAuditOptions {
+  /** containers to audit by id or name; empty = every running container (or every one with `all`) */
+  refs: string[];
+  all?: boolean;
+  fs: FsMode;
+  /** appended to target names when auditing several hosts, e.g. " @ unix:///var/run/docker.sock" */
+  nameSuffix?: string;
+  /** the host's confinement, when the caller already read GET /info */
+  engine?: EngineConfinement;
+}
+
+/** Inspects run this many at a time: ~1 ms each locally, and a remote engine should not be flooded. */
+const INSPECT_CONCURRENCY = 16;
+
+function disappeared(err: unknown): boolean {
+  return err instanceof DockerApiError && err.statusCode === 404;
+}
+
+/**
+ * Audits containers of one engine: one target per container, in the order asked (or the
+ * engine's list order). A container that cannot be read is an error on its target; the others
+ * are still audited. Only an engine that cannot be reached at all throws.
+ */
+export async function auditContainers(engine: EngineClient, options: ContainerAuditOptions): Promise<TargetResult[]> {
+  const suffix = options.nameSuffix ?? '';
+  const [confinement, refs] = await Promise.all([
+    options.engine ?? engine.info().then(engineConfinement),
+    options.refs.length > 0
+      ? Promise.resolve(options.refs)
+      : engine.listContainers({ all: options.all ?? false }).then((list) => list.map((c) => c.Id)),
+  ]);
+  const listed = options.refs.length === 0;
+
+  return mapLimit(refs, INSPECT_CONCURRENCY, async (ref): Promise<TargetResult> => {
+    let inspect: ContainerInspect;
+    try {
+      inspect = await engine.inspectContainer(ref);
+    } catch (err) {
+      if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
+      const message = disappeared(err)
+        ? listed
+          ? `container ${ref.slice(0, 12)} disappeared during the audit (removed after it was listed)`
+          : `no such container: ${ref}`
+        : describeError(err);
+      return { kind: 'container', name: `${listed ? ref.slice(0, 12) : ref}${suffix}`, findings: [], errors: [{ message }] };
+    }
+    const facts = containerFactsFromInspect(inspect, confinement);
+    const target: TargetResult = {
+      kind: 'container',
+      name: `${facts.name}${suffix}`,
+      findings: [],
+      errors: [],
+      properties: { id: facts.id.slice(0, 12), image: facts.image, status: inspect.State?.Status ?? 'unknown' },
+    };
+    if (options.fs !== 'none') {
+      try {
+        const scan = await scanContainerFiles(engine, facts, options.fs);
+        facts.files = scan.files;
+        for (const e of scan.errors) target.errors.push({ message: e.message, ...(e.path ? { location: { path: e.path } } : {}) });
+      } catch (err) {
+        if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
+        target.errors.push({
+          message: disappeared(err) ? `container disappeared while its files were read (--fs ${options.fs})` : `files not scanned (--fs ${options.fs}): ${describeError(err)}`,
+        });
+      }
+    }
+    try {
+      target.findings = runRules(containerRules, facts, { kind: 'container', name: target.name });
+    } catch (err) {
+      throw new BulkheadError('internal', `container rules failed on ${facts.name}: ${describeError(err)}`, { cause: err });
+    }
+    return target;
+  });
+}

@@ -1,0 +1,102 @@
+import type { HardeningPlan } from '../../policy/plan.js';
+import type { Severity } from '../model.js';
+
+/**
+ * What the container rules read: the engine's inspect output normalised into a small typed
+ * shape (dockerode types most HostConfig fields as `any`), plus what the host tells us about
+ * its own confinement, the file scan and the plan recorded by `bulkhead run`.
+ * Collected once per container by collect.ts; rules are pure functions of this.
+ */
+export interface ContainerFacts {
+  id: string;
+  /** without the leading slash */
+  name: string;
+  image: string;
+  running: boolean;
+  privileged: boolean;
+  /** upper case, without the CAP_ prefix ("SYS_ADMIN", "ALL") */
+  capAdd: string[];
+  capDrop: string[];
+  mounts: ContainerMount[];
+  namespaces: { pid: string; network: string; ipc: string; uts: string; userns: string; cgroupns: string };
+  devices: Array<{ host: string; container: string; permissions: string }>;
+  deviceCgroupRules: string[];
+  resources: {
+    memory: number;
+    memorySwap: number;
+    nanoCpus: number;
+    cpuQuota: number;
+    cpuShares: number;
+    /** null or 0 or -1: unlimited */
+    pidsLimit: number | null;
+    ulimits: Array<{ name: string; soft: number; hard: number }>;
+  };
+  /** HostConfig.SecurityOpt as given, e.g. ["no-new-privileges:true", "seccomp=unconfined"] */
+  securityOpt: string[];
+  /** the AppArmor profile the engine applied ("" when none) */
+  appArmorProfile: string;
+  /** Config.User as given ("" = the image's user, which is root when unset) */
+  user: string;
+  readOnlyRootfs: boolean;
+  restart: { name: string; maxRetries: number };
+  ports: PublishedPort[];
+  /** never printed: rules report env values through redact() only */
+  env: Array<{ name: string; value: string }>;
+  labels: Record<string, string>;
+  tmpfs: Record<string, string>;
+  engine: EngineConfinement;
+  /** absent with --fs none */
+  files?: ContainerFileScan;
+  /** present when the container carries io.bulkhead.* labels */
+  recordedPlan?: RecordedPlan;
+}
+
+export interface ContainerMount {
+  type: string;
+  source: string;
+  destination: string;
+  rw: boolean;
+  propagation: string;
+}
+
+export interface PublishedPort {
+  /** "80/tcp" */
+  containerPort: string;
+  hostIp: string;
+  hostPort: string;
+}
+
+/** What the engine's host can enforce, from GET /info SecurityOptions and CgroupVersion. */
+export interface EngineConfinement {
+  seccomp: boolean;
+  apparmor: boolean;
+  selinux: boolean;
+  userns: boolean;
+  rootless: boolean;
+  cgroupVersion: string;
+}
+
+/** Setuid/setgid files and secrets found in the container's files, as the shared scanner reports them. */
+export interface ContainerFileScan {
+  mode: 'changes' | 'full';
+  /** how many paths (changes) or entries (full) were read */
+  scanned: number;
+  specialFiles: Array<{ path: string; mode: number; setuid: boolean; setgid: boolean; origin: 'added' | 'modified' | 'filesystem' }>;
+  /** evidence is already redacted */
+  secrets: Array<{ path: string; line?: number; kind: string; severity: Severity; evidence: string; origin: 'added' | 'modified' | 'filesystem' }>;
+}
+
+export const PLAN_LABEL = 'io.bulkhead.plan';
+export const PLAN_HASH_LABEL = 'io.bulkhead.plan-hash';
+export const POLICY_LABEL = 'io.bulkhead.policy';
+
+export interface RecordedPlan {
+  policyName: string | undefined;
+  /** the io.bulkhead.plan-hash label as found */
+  hashLabel: string | undefined;
+  /** planHash() of the parsed io.bulkhead.plan label (src/policy/hash.ts), hex */
+  actualHash: string | undefined;
+  plan: HardeningPlan | undefined;
+  /** why the plan label could not be used (missing, not JSON, wrong shape) */
+  problem: string | undefined;
+}

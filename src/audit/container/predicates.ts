@@ -1,0 +1,39 @@
+import type { ContainerFacts } from './facts.js';
+
+/** Config.User is "" when neither the image nor `run` set one: the process runs as root then. */
+export function runsAsRoot(user: string): boolean {
+  const name = user.split(':')[0]?.trim() ?? '';
+  return name === '' || name === 'root' || name === '0';
+}
+
+/** "no-new-privileges", "no-new-privileges:true" and "no-new-privileges=true" all turn it on. */
+export function hasNoNewPrivileges(securityOpt: readonly string[]): boolean {
+  return securityOpt.some((o) => /^no-new-privileges(?:[:=]true)?$/i.test(o.trim()));
+}
+
+/** The value of a "seccomp=..." / "apparmor:..." option, when given. */
+export function securityOptValue(securityOpt: readonly string[], name: 'seccomp' | 'apparmor' | 'label'): string | undefined {
+  for (const o of securityOpt) {
+    const m = new RegExp(`^${name}[:=](.*)$`, 'i').exec(o.trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export function isHostMode(mode: string): boolean {
+  return mode === 'host';
+}
+
+/** The engine maps root to an unprivileged uid (userns-remap or a rootless engine). */
+export function rootIsRemapped(facts: ContainerFacts): boolean {
+  return (facts.engine.userns && facts.namespaces.userns !== 'host') || facts.engine.rootless;
+}
+
+export function unlimitedPids(limit: number | null): boolean {
+  return limit === null || limit <= 0;
+}
+
+/** Published on every interface: "", 0.0.0.0 or :: */
+export function allInterfaces(hostIp: string): boolean {
+  return hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '[::]';
+}

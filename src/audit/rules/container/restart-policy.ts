@@ -1,0 +1,22 @@
+import type { Rule } from '../rule.js';
+import type { ContainerFacts } from '../../container/facts.js';
+
+export const restartPolicy: Rule<ContainerFacts> = {
+  meta: {
+    id: 'CT021',
+    slug: 'restart-policy',
+    target: 'container',
+    severity: 'low',
+    title: 'Unbounded restart policy',
+    rationale:
+      'With restart always, unless-stopped or on-failure without a maximum, a container that crashes (or is crashed on purpose) restarts forever: a denial-of-service loop on the host, and an exploit gets unlimited attempts.',
+    fix: 'Use --restart on-failure:5, or let an orchestrator with back-off restart the service.',
+    cis: ['5.14'],
+  },
+  check: (c) => {
+    const { name, maxRetries } = c.restart;
+    if (name === 'always' || name === 'unless-stopped') return [{ message: `container ${c.name} has restart policy ${name}` }];
+    if (name === 'on-failure' && maxRetries <= 0) return [{ message: `container ${c.name} restarts on failure with no maximum retry count` }];
+    return [];
+  },
+};
