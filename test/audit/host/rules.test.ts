@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { hostRules } from '../../../src/audit/rules/host/index.js';
+import type { HostFacts } from '../../../src/audit/host/facts.js';
+
+/** A well-configured local rootless engine on a current stack: no host rule fires. */
+function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
+  return {
+    endpoint: 'unix:///run/user/1000/docker.sock',
+    local: true,
+    rootless: true,
+    versions: { engine: '27.3.1', api: '1.47', containerd: '1.7.22', runc: '1.2.8', kernel: '6.1.0', os: 'Debian' },
+    confinement: { seccomp: true, apparmor: true, selinux: false, userns: false, rootless: true, cgroupVersion: '2' },
+    daemon: {
+      liveRestore: true,
+      experimental: false,
+      loggingDriver: 'json-file',
+      logOpts: { 'max-size': '10m' },
+      insecureRegistries: [],
+      authorizationPlugins: [],
+      icc: false,
+      noNewPrivileges: true,
+      userlandProxy: false,
+      defaultUlimits: { nofile: {} },
+      hosts: [],
+      tlsVerify: false,
+      plainTcpEndpoint: false,
+    },
+    daemonJson: { path: '/home/u/.config/docker/daemon.json', status: 'read', config: {}, uid: 1000, gid: 1000, mode: 0o644 },
+    socket: { path: '/run/user/1000/docker.sock', uid: 1000, gid: 1000, mode: 0o600, owner: 'u', group: 'u', groupMembers: [], auditUid: 1000 },
+    images: { count: 3, dangling: 0, rootUser: [] },
+    swarmActive: false,
+    ...overrides,
+  };
+}
+
+const good = goodHost();
+const rootful = { rootless: false, confinement: { ...good.confinement, rootless: false } };
+const rootSocket = { path: '/var/run/docker.sock', uid: 0, gid: 105, mode: 0o660, owner: 'root', group: 'docker', groupMembers: [], auditUid: 0 };
+
+type Case = [string, string, Partial<HostFacts>, number, string?];
+const cases: Case[] = [
+  ['HS001', 'runc 1.1.5 (Leaky Vessels and 2025 escapes)', { versions: { ...good.versions, runc: '1.1.5' } }, 4, 'high'],
+  ['HS001', 'AuthZ bypass without an authz plugin is low', { versions: { ...good.versions, engine: '26.1.4' } }, 1, 'low'],
+  ['HS001', 'AuthZ bypass with an authz plugin is critical', { versions: { ...good.versions, engine: '26.1.4' }, daemon: { ...good.daemon, authorizationPlugins: ['opa'] } }, 1, 'critical'],
+  ['HS001', 'current versions', {}, 0],
+  ['HS002', 'rootful without userns-remap', rootful, 1],
+  ['HS002', 'rootful with userns-remap', { ...rootful, confinement: { ...good.confinement, rootless: false, userns: true } }, 0],
+  ['HS002', 'rootless', {}, 0],
+  ['HS003', 'icc on', { daemon: { ...good.daemon, icc: true } }, 1],
+  ['HS003', 'icc unknown (remote)', { daemon: { ...good.daemon, icc: undefined } }, 0],
+  ['HS004', 'live-restore off', { daemon: { ...good.daemon, liveRestore: false } }, 1],
+  ['HS004', 'live-restore off in swarm mode (incompatible)', { daemon: { ...good.daemon, liveRestore: false }, swarmActive: true }, 0],
+  ['HS005', 'no-new-privileges not default', { daemon: { ...good.daemon, noNewPrivileges: false } }, 1],
+  ['HS006', 'json-file without max-size', { daemon: { ...good.daemon, logOpts: {} } }, 1],
+  ['HS006', 'local driver rotates by itself', { daemon: { ...good.daemon, loggingDriver: 'local', logOpts: {} } }, 0],
+  ['HS007', 'no default ulimits', { daemon: { ...good.daemon, defaultUlimits: {} } }, 1],
+  ['HS008', 'tcp listener without tlsverify', { daemon: { ...good.daemon, hosts: ['fd://', 'tcp://0.0.0.0:2375'] } }, 1, 'critical'],
+  ['HS008', 'tcp listener with tlsverify', { daemon: { ...good.daemon, hosts: ['tcp://0.0.0.0:2376'], tlsVerify: true } }, 0],
+  ['HS008', 'loopback tcp listener', { daemon: { ...good.daemon, hosts: ['tcp://127.0.0.1:2375'] } }, 0],
+  ['HS008', 'this audit reached it over plain tcp', { daemon: { ...good.daemon, plainTcpEndpoint: true } }, 1],
+  ['HS009', 'experimental', { daemon: { ...good.daemon, experimental: true } }, 1],
+  ['HS010', 'two insecure registries', { daemon: { ...good.daemon, insecureRegistries: ['10.0.0.0/8', 'reg:5000'] } }, 2],
+  ['HS011', 'world-accessible socket', { ...rootful, socket: { ...rootSocket, mode: 0o666 } }, 1, 'critical'],
+  ['HS011', 'socket owned by a user', { ...rootful, socket: { ...rootSocket, uid: 1000, owner: 'u' } }, 1],
+  ['HS011', 'socket group staff', { ...rootful, socket: { ...rootSocket, gid: 50, group: 'staff' } }, 1],
+  ['HS011', 'root:docker 660', { ...rootful, socket: rootSocket }, 0],
+  ['HS011', 'rootless socket of its user', {}, 0],
+  ['HS011', 'remote: no socket facts', { socket: undefined }, 0],
+  ['HS012', 'two docker group members', { ...rootful, socket: { ...rootSocket, groupMembers: ['alice', 'ci'] } }, 2],
+  ['HS012', 'empty docker group', { ...rootful, socket: rootSocket }, 0],
+  ['HS013', 'no AppArmor, no SELinux', { confinement: { ...good.confinement, apparmor: false } }, 1],
+  ['HS013', 'SELinux', { confinement: { ...good.confinement, apparmor: false, selinux: true } }, 0],
+  ['HS014', 'no seccomp', { confinement: { ...good.confinement, seccomp: false } }, 1],
+  ['HS015', 'cgroup v1', { confinement: { ...good.confinement, cgroupVersion: '1' } }, 1],
+  ['HS016', 'rootful engine', rootful, 1],
+  ['HS016', 'rootless engine', {}, 0],
+  ['HS017', 'images running as root', { images: { count: 3, dangling: 0, rootUser: ['a:1', 'b:2'] } }, 2],
+  ['HS018', 'dangling images', { images: { count: 3, dangling: 2, rootUser: [] } }, 1],
+  ['HS019', 'userland proxy on', { daemon: { ...good.daemon, userlandProxy: true } }, 1],
+  ['HS020', 'daemon.json writable by its group', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'read', uid: 0, gid: 0, mode: 0o664 } }, 1],
+  ['HS020', 'daemon.json owned by a user', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'read', uid: 1000, gid: 0, mode: 0o644 } }, 1],
+  ['HS020', 'daemon.json root 644', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'read', uid: 0, gid: 0, mode: 0o644 } }, 0],
+  ['HS020', 'no daemon.json', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'missing' } }, 0],
+];
+
+describe('host rules', () => {
+  it.each(cases)('%s %#: %s', (id, _name, override, count, severity) => {
+    const r = hostRules.find((x) => x.meta.id === id)!;
+    const findings = r.check(goodHost(override));
+    expect(findings).toHaveLength(count);
+    if (severity) expect(findings[0]?.severity ?? r.meta.severity).toBe(severity);
+  });
+
+  it('a well-configured rootless host gives no finding', () => {
+    const h = goodHost();
+    expect(hostRules.flatMap((r) => r.check(h).map((f) => `${r.meta.id}: ${f.message}`))).toEqual([]);
+  });
+
+  it('names the distribution backport caveat for vendor builds', () => {
+    const [f] = hostRules[0]!.check(goodHost({ versions: { ...good.versions, runc: '1.1.11+ds1' } }));
+    expect(f?.message).toMatch(/CVE-2024-21626.*distribution build: fixes are often backported/);
+  });
+
+  it('ids are unique, slugs match file names, each records CIS coverage', () => {
+    const files = readdirSync(new URL('../../../src/audit/rules/host/', import.meta.url)).filter((f) => f !== 'index.ts');
+    expect(hostRules.map((r) => `${r.meta.slug}.ts`).sort()).toEqual(files.sort());
+    expect(new Set(hostRules.map((r) => r.meta.id)).size).toBe(hostRules.length);
+    for (const r of hostRules) expect(Array.isArray(r.meta.cis)).toBe(true);
+  });
+});
