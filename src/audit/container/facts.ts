@@ -97,6 +97,8 @@ export interface RecordedPlan {
   /** planHash() of the parsed io.bulkhead.plan label (src/policy/hash.ts), hex */
   actualHash: string | undefined;
   plan: HardeningPlan | undefined;
+  /** the hash label is present and equals actualHash: only then is the plan trusted for drift */
+  hashMatches: boolean;
   /** why the plan label could not be used (missing, not JSON, wrong shape) */
   problem: string | undefined;
 }

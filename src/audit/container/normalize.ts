@@ -70,7 +70,7 @@ export function recordedPlan(labels: Record<string, string>): RecordedPlan | und
   const policyName = labels[POLICY_LABEL];
   const hashLabel = labels[PLAN_HASH_LABEL];
   if (text === undefined && policyName === undefined && hashLabel === undefined) return undefined;
-  const none = { policyName, hashLabel, actualHash: undefined, plan: undefined };
+  const none = { policyName, hashLabel, actualHash: undefined, plan: undefined, hashMatches: false };
   if (text === undefined) return { ...none, problem: `label ${PLAN_LABEL} is missing` };
   let parsed: unknown;
   try {
@@ -80,7 +80,9 @@ export function recordedPlan(labels: Record<string, string>): RecordedPlan | und
   }
   if (!isPlanShape(parsed)) return { ...none, problem: `label ${PLAN_LABEL} is not a hardening plan` };
   // the same canonical hash `bulkhead run` records (src/policy/hash.ts), so key order does not matter
-  return { policyName, hashLabel, actualHash: planHash(parsed), plan: parsed, problem: undefined };
+  const actualHash = planHash(parsed);
+  const hashMatches = hashLabel !== undefined && hashLabel.trim().toLowerCase().replace(/^sha256:/, '') === actualHash;
+  return { policyName, hashLabel, actualHash, plan: parsed, hashMatches, problem: undefined };
 }
 
 /** Inspect output -> the facts the rules read. Pure. */

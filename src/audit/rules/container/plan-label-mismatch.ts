@@ -1,11 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
 
-/** "sha256:abc..." or "abc..." */
-function sameHash(label: string, actual: string): boolean {
-  return label.trim().toLowerCase().replace(/^sha256:/, '') === actual;
-}
-
 export const planLabelMismatch: Rule<ContainerFacts> = {
   meta: {
     id: 'CT028',
@@ -23,7 +18,7 @@ export const planLabelMismatch: Rule<ContainerFacts> = {
     if (!r) return [];
     if (r.problem) return [{ message: `container ${c.name}: ${r.problem}`, key: 'plan' }];
     if (r.hashLabel === undefined) return [{ message: `container ${c.name}: label io.bulkhead.plan-hash is missing`, key: 'hash' }];
-    if (r.actualHash !== undefined && !sameHash(r.hashLabel, r.actualHash)) {
+    if (!r.hashMatches && r.actualHash !== undefined) {
       return [
         {
           message: `container ${c.name}: io.bulkhead.plan does not match io.bulkhead.plan-hash (label ${r.hashLabel.slice(0, 19)}, plan hashes to ${r.actualHash.slice(0, 12)})`,

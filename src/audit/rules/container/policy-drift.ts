@@ -10,12 +10,13 @@ export const policyDrift: Rule<ContainerFacts> = {
     severity: 'high',
     title: 'Container drifted from its bulkhead policy',
     rationale:
-      'A container started by `bulkhead run` records the hardening plan it was started with. `docker update`, a recreated container with copied labels or an edited compose file can loosen limits, capabilities or confinement afterwards without anyone re-reviewing the policy; each difference between the live configuration and the plan is reported.',
+      'A container started by `bulkhead run` records the hardening plan it was started with, sealed by its hash. `docker update`, a recreated container with copied labels or an edited compose file can loosen limits, capabilities or confinement afterwards without anyone re-reviewing the policy; each difference between the live configuration and the plan is reported.',
     fix: 'Recreate the container with `bulkhead run --policy NAME`, or change the policy (and have it reviewed) if the new setting is intended.',
     cis: [],
   },
   check: (c) => {
-    const plan = c.recordedPlan?.plan;
+    // an altered or unsealed plan proves nothing; CT028 reports it instead
+    const plan = c.recordedPlan?.hashMatches ? c.recordedPlan.plan : undefined;
     if (!plan) return [];
     const policy = c.recordedPlan?.policyName ?? plan.policyName;
     return planDeviations(plan, c).map((d) => ({
