@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from '../version.js';
+// Precompiled from the schema (see ./schema-codegen.ts): no schema compilation at run time.
+import { validate as generatedValidate } from './generated/policy-validator.js';
 
 /** One schema problem, in the terms a person fixing the file needs. */
 export interface SchemaProblem {
@@ -11,23 +12,12 @@ export interface SchemaProblem {
 
 export const POLICY_SCHEMA_URL = new URL('schemas/policy.schema.json', packageRoot);
 
-let compiled: ValidateFunction | undefined;
-
-/** ajv is loaded and the schema compiled on first use only: most runs use a built-in policy. */
-async function validator(): Promise<ValidateFunction> {
-  if (compiled) return compiled;
-  const { Ajv } = await import('ajv');
-  // strictTypes off: `cpu` and `swap` accept a string or a number with type-specific keywords
-  const ajv = new Ajv({ allErrors: false, verbose: true, strictTypes: false });
-  compiled = ajv.compile(JSON.parse(readFileSync(POLICY_SCHEMA_URL, 'utf8')) as object);
-  return compiled;
-}
+const validatePolicy = generatedValidate as unknown as ValidateFunction;
 
 /** Validates one policy document (a single file, before `extends` is merged). */
 export async function validateDocument(doc: unknown): Promise<SchemaProblem | undefined> {
-  const validate = await validator();
-  if (validate(doc)) return undefined;
-  return describeAjvErrors(validate.errors ?? []);
+  if (validatePolicy(doc)) return undefined;
+  return describeAjvErrors(validatePolicy.errors ?? []);
 }
 
 /** Fields people bring from docker/Kubernetes that bulkhead deliberately cannot express. */
