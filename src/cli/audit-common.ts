@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { loadPolicy } from '../policy/load.js';
 import { BulkheadError } from '../errors.js';
 import { SEVERITIES, type Report } from '../audit/model.js';
 import { failingFindings, type FailOn } from '../audit/report/build.js';
@@ -77,4 +78,20 @@ export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: 
   const readable = report.targets.filter((t) => t.errors.length === 0 || t.findings.length > 0);
   if (report.targets.length > 0 && readable.length === 0) return ExitCode.auditUsage;
   return failingFindings(report, opts.failOn).length > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+/**
+ * The threshold to use: --fail-on when given on the command line, else the --policy's
+ * gate.failOn when a policy is named, else the --fail-on default.
+ */
+export async function policyFailOn(cmd: Command, opts: CommonAuditOptions): Promise<FailOn> {
+  if (!opts.policy || cmd.getOptionValueSource('failOn') === 'cli') return opts.failOn;
+  return (await loadPolicy(opts.policy)).plan.gate.failOn;
+}
+
+/** Reads all of stdin as bytes (for `-` inputs; the caller decides how to decode). */
+export async function readStdinBytes(ctx: CliContext): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,89 @@
+import type { Finding, TargetError, TargetResult } from '../model.js';
+import { fingerprint } from '../report/build.js';
+import type { Rule } from '../rules/rule.js';
+import { dockerfileRules } from '../rules/dockerfile/index.js';
+import { unusedSuppression } from '../rules/dockerfile/unused-suppression.js';
+import type { DockerfileFacts, DockerfileSettings } from './facts.js';
+import { parseDockerfile } from './parse.js';
+import { buildContextFacts, collectInputs, readInput, STDIN_NAME, type DockerfileInput } from './read.js';
+
+export interface DockerfileAuditOptions {
+  cwd: string;
+  /** stdin's bytes, read by the caller when "-" is among the inputs */
+  stdin?: Buffer;
+  settings: DockerfileSettings;
+  /** defaults to every Dockerfile rule */
+  rules?: ReadonlyArray<Rule<DockerfileFacts>>;
+}
+
+/** Runs the rules over one file's facts, applies inline suppressions, then reports unused ones. */
+export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<Rule<DockerfileFacts>> = dockerfileRules): { findings: Finding[]; errors: TargetError[] } {
+  const findings: Finding[] = [];
+  const errors: TargetError[] = [];
+  const seenKeys = new Map<string, number>();
+  const toFinding = (rule: Rule<DockerfileFacts>, d: ReturnType<Rule<DockerfileFacts>['check']>[number]): Finding => {
+    const base = d.key ?? `${d.location?.stage ?? ''}|${d.message}`;
+    const n = (seenKeys.get(`${rule.meta.id}|${base}`) ?? 0) + 1;
+    seenKeys.set(`${rule.meta.id}|${base}`, n);
+    return {
+      ruleId: rule.meta.id,
+      severity: d.severity ?? rule.meta.severity,
+      message: d.message,
+      location: { path: facts.path, ...d.location },
+      ...(d.evidence ? { evidence: d.evidence } : {}),
+      fingerprint: fingerprint(rule.meta.id, facts.path, base, n),
+    };
+  };
+  const run = (rule: Rule<DockerfileFacts>): void => {
+    try {
+      for (const d of rule.check(facts)) findings.push(toFinding(rule, d));
+    } catch (err) {
+      // one broken rule must not hide the others' findings
+      errors.push({ message: `rule ${rule.meta.id} failed: ${(err as Error).message}`, location: { path: facts.path } });
+    }
+  };
+  for (const rule of rules) if (rule !== unusedSuppression) run(rule);
+
+  // A suppression covers findings on the instruction that follows it (any of its lines).
+  const instructionStart = (line: number): number | undefined => facts.instructions.find((i) => line >= i.line && line <= i.endLine)?.line;
+  const kept = findings.filter((f) => {
+    const line = f.location?.line;
+    if (line === undefined) return true;
+    const start = instructionStart(line) ?? line;
+    const s = facts.suppressions.find((x) => x.appliesTo === start && x.reason !== '' && x.ids.includes(f.ruleId));
+    if (!s) return true;
+    if (!s.used.includes(f.ruleId)) s.used.push(f.ruleId);
+    return false;
+  });
+  findings.length = 0;
+  findings.push(...kept);
+  if (rules.includes(unusedSuppression)) run(unusedSuppression);
+  return { findings, errors };
+}
+
+function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): TargetResult {
+  const target: TargetResult = { kind: 'dockerfile', name: input.name === STDIN_NAME ? '<stdin>' : input.name, findings: [], errors: [] };
+  if (input.error) {
+    target.errors.push({ message: input.error, location: { path: target.name } });
+    return target;
+  }
+  const read = readInput(input, options.stdin);
+  if (!read.ok) {
+    target.errors.push({ message: read.message, location: { path: target.name, ...(read.line ? { line: read.line } : {}) } });
+    return target;
+  }
+  if (read.warning) target.errors.push({ message: read.warning.message, location: { path: target.name, ...(read.warning.line ? { line: read.warning.line } : {}) } });
+  const context = input.path ? buildContextFacts(input.path, options.cwd) : undefined;
+  const parsed = parseDockerfile(read.text, target.name, context, options.settings);
+  target.errors.push(...parsed.errors);
+  const { findings, errors } = runDockerfileRules(parsed.facts, options.rules);
+  target.findings = findings;
+  target.errors.push(...errors);
+  target.properties = { stages: parsed.facts.stages.length, instructions: parsed.facts.instructions.length };
+  return target;
+}
+
+/** Audits every Dockerfile the arguments name (files, directories searched, "-" for stdin). */
+export function auditDockerfiles(args: string[], options: DockerfileAuditOptions): TargetResult[] {
+  return collectInputs(args, options.cwd).map((input) => auditOne(input, options));
+}

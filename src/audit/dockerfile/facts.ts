@@ -1,0 +1,172 @@
+import type { Location } from '../model.js';
+import type { FindingDraft } from '../rules/rule.js';
+import type { ShellCommand, ShellScript } from './shell.js';
+
+/**
+ * Everything the Dockerfile rules may look at, built once per file by parse.ts. Rules are pure
+ * functions of this object: no IO, no clock (the date is `settings.now`).
+ */
+
+export interface DfProperty {
+  name: string;
+  /** null when declared without a value (`ARG TOKEN`) */
+  value: string | null;
+  line: number;
+}
+
+export interface DfHeredoc {
+  name: string;
+  body: string;
+  /** 1-based line of the body's first line */
+  line: number;
+}
+
+export interface DfFlag {
+  name: string;
+  value: string | null;
+}
+
+export interface DfInstruction {
+  /** upper-case keyword, e.g. RUN */
+  keyword: string;
+  /** 1-based first and last line */
+  line: number;
+  endLine: number;
+  /** argument text: continuation lines joined, comment lines inside the instruction dropped */
+  args: string;
+  /** the words after the flags (shell form) */
+  words: string[];
+  /** exec (JSON array) form, when used: ["node", "app.js"] */
+  json?: string[];
+  flags: DfFlag[];
+  heredocs: DfHeredoc[];
+  /** the stage it belongs to; undefined for ARGs before the first FROM */
+  stage?: DfStage;
+  /** RUN (shell form or a shell heredoc): the parsed commands */
+  shell?: ShellScript;
+  /** ENV, ARG, LABEL: name/value pairs */
+  properties: DfProperty[];
+}
+
+export interface BaseImage {
+  /** as written after FROM */
+  text: string;
+  /** after substituting ARGs declared before FROM */
+  resolved: string;
+  /** a $VAR remained that no ARG default resolves */
+  unresolved: boolean;
+  /** host part when the reference names one (ghcr.io, registry:5000, localhost) */
+  registry?: string;
+  /** path without registry, tag or digest, e.g. node, library/node, org/app */
+  repository: string;
+  /** last path component of the repository, e.g. node */
+  name: string;
+  tag?: string;
+  digest?: string;
+  /** FROM <earlier stage name>: not an image at all */
+  stageRef?: DfStage;
+  scratch: boolean;
+  line: number;
+}
+
+export interface DfStage {
+  index: number;
+  /** `AS name`, lower-cased as Docker does */
+  name?: string;
+  /** what findings show: the name, or "#<index>" */
+  label: string;
+  isFinal: boolean;
+  from: BaseImage;
+  instructions: DfInstruction[];
+}
+
+/** `# bulkhead ignore=DF001,DF002 reason` on the line(s) before an instruction. */
+export interface DfSuppression {
+  /** line of the comment */
+  line: number;
+  /** first line of the instruction it applies to; undefined when no instruction follows */
+  appliesTo?: number;
+  ids: string[];
+  reason: string;
+  /** filled by the runner after the other rules ran: ids that suppressed at least one finding */
+  used: string[];
+}
+
+export interface BuildContextFacts {
+  /** the .dockerignore read (relative display path), when there is one */
+  dockerignore?: string;
+  /** well-known secret paths that a `COPY . .` would send into the image */
+  secretPathsNotIgnored: string[];
+  /** secret-looking files present in the context and not ignored (first few) */
+  secretFilesPresent: string[];
+}
+
+export interface DockerfileSettings {
+  /** registries base images may come from; empty means no check */
+  trustedRegistries: string[];
+  /** "today" for end-of-life checks (injectable for tests) */
+  now: Date;
+}
+
+export interface DockerfileFacts {
+  /** display path, as findings name it */
+  path: string;
+  /** instructions in file order (ARGs before the first FROM included, without a stage) */
+  instructions: DfInstruction[];
+  stages: DfStage[];
+  finalStage?: DfStage;
+  /** ARGs declared before the first FROM, with defaults */
+  globalArgs: DfProperty[];
+  suppressions: DfSuppression[];
+  /** the build context (the Dockerfile's directory); undefined when read from stdin */
+  context?: BuildContextFacts;
+  settings: DockerfileSettings;
+}
+
+/** Location of an instruction; stage only for build-only stages, as the report model says. */
+export function at(instr: DfInstruction, line: number = instr.line): Location {
+  const stage = instr.stage && !instr.stage.isFinal ? instr.stage.label : undefined;
+  return { line, ...(line === instr.line && instr.endLine > instr.line ? { endLine: instr.endLine } : {}), ...(stage ? { stage } : {}) };
+}
+
+/** A finding draft at an instruction, keyed for the fingerprint by what it is about. */
+export function draftAt(instr: DfInstruction, message: string, key: string, extra: Partial<FindingDraft> = {}): FindingDraft {
+  return { message, location: at(instr), key: `${instr.stage?.label ?? 'global'}|${key}`, ...extra };
+}
+
+/** Line of a command inside a RUN (heredoc bodies keep their own lines). */
+export function commandLine(instr: DfInstruction, c: ShellCommand): number {
+  return instr.line + c.lineOffset - 1;
+}
+
+/** Every RUN's commands, in file order. */
+export function* runCommands(facts: DockerfileFacts): Generator<{ instr: DfInstruction; cmd: ShellCommand; script: ShellScript }> {
+  for (const instr of facts.instructions) {
+    if (!instr.shell) continue;
+    for (const cmd of instr.shell.commands) yield { instr, cmd, script: instr.shell };
+  }
+}
+
+export function flag(instr: DfInstruction, name: string): DfFlag | undefined {
+  return instr.flags.find((f) => f.name === name);
+}
+
+/** Short text of an instruction for messages and fingerprints (one line, bounded). */
+export function brief(instr: DfInstruction): string {
+  const text = `${instr.keyword} ${instr.args}`.replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `--long`, `--long=value`, or a short letter inside a cluster like `-qy`. */
+export function hasOption(args: readonly string[], long: string[], short: string[] = []): boolean {
+  return args.some((a) => {
+    if (a.startsWith('--')) return long.some((l) => a === l || a.startsWith(`${l}=`));
+    if (a.startsWith('-') && a.length > 1) return short.some((s) => a.slice(1).includes(s));
+    return false;
+  });
+}
+
+/** Words that are not options (and not option values we know of). */
+export function operands(args: readonly string[]): string[] {
+  return args.filter((a) => !a.startsWith('-'));
+}
