@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from '../engine/client.js';
-import { formatCpus } from './units.js';
+import { formatCpus, formatSize } from './units.js';
 
 /**
  * The `docker run` argv equivalent to a create body, for --dry-run and the overhead bench.
@@ -17,8 +17,8 @@ export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccom
   for (const c of h.CapAdd ?? []) argv.push('--cap-add', c);
   if (h.ReadonlyRootfs) argv.push('--read-only');
   for (const [path, opts] of Object.entries(h.Tmpfs ?? {})) argv.push('--tmpfs', `${path}:${opts}`);
-  if (h.Memory) argv.push('--memory', `${h.Memory}b`);
-  if (h.MemorySwap) argv.push('--memory-swap', `${h.MemorySwap}b`);
+  if (h.Memory) argv.push('--memory', formatSize(h.Memory));
+  if (h.MemorySwap) argv.push('--memory-swap', formatSize(h.MemorySwap));
   if (h.NanoCpus) argv.push('--cpus', formatCpus(h.NanoCpus));
   if (h.PidsLimit) argv.push('--pids-limit', String(h.PidsLimit));
   for (const u of h.Ulimits ?? []) argv.push('--ulimit', `${u.Name}=${u.Soft}:${u.Hard}`);

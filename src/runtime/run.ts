@@ -102,6 +102,20 @@ function engineUrlFrom(settings: RunSettings, env: Record<string, string | undef
   return settings.engineUrl ?? (env.DOCKER_HOST || undefined);
 }
 
+/** Connects and inspects the image; an unknown image is 'not-found' (exit 119), never pulled. */
+async function reachEngine(imageRef: string, url: string | undefined, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined }> {
+  const engine = await deps.connectEngine(url);
+  try {
+    const image = await engine.inspectImage(imageRef);
+    return { engine, imageUser: image.Config?.User };
+  } catch (err) {
+    if (err instanceof DockerApiError && err.statusCode === 404) {
+      throw new BulkheadError('not-found', `image ${imageRef} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
+    }
+    throw err;
+  }
+}
+
 async function removeQuietly(engine: EngineClient, id: string): Promise<void> {
   try {
     await engine.removeContainer(id, { force: true });
@@ -116,20 +130,13 @@ async function removeQuietly(engine: EngineClient, id: string): Promise<void> {
  * Failures before the container runs throw BulkheadError (mapped to 118-125 by the CLI).
  */
 export async function runContainer(request: RunRequest, settings: RunSettings, io: RunIo, deps: RunDeps): Promise<number> {
+  // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
+  // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
+  const reached = reachEngine(request.image, engineUrlFrom(settings, io.env), deps);
+  reached.catch(() => undefined);
   const prepared = await prepareRun(request, settings, deps, { load: true });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
-
-  const engine = await deps.connectEngine(engineUrlFrom(settings, io.env));
-  let imageUser: string | undefined;
-  try {
-    const image = await engine.inspectImage(request.image);
-    imageUser = image.Config?.User;
-  } catch (err) {
-    if (err instanceof DockerApiError && err.statusCode === 404) {
-      throw new BulkheadError('not-found', `image ${request.image} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
-    }
-    throw err;
-  }
+  const { engine, imageUser } = await reached;
 
   if (prepared.plan.gate.enabled && !request.noGate) {
     if (!deps.imageGate) {

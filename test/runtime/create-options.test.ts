@@ -127,7 +127,7 @@ describe('docker run argv', () => {
     expect(argv.slice(0, 2)).toEqual(['run', '--rm']);
     for (const part of [
       '--user 65534:65534', '--cap-drop ALL', '--read-only', '--tmpfs /tmp:rw,noexec,nosuid,nodev,size=67108864',
-      '--memory 268435456b', '--memory-swap 268435456b', '--cpus 0.5', '--pids-limit 64', '--ulimit nofile=1024:1024',
+      '--memory 256m', '--memory-swap 256m', '--cpus 0.5', '--pids-limit 64', '--ulimit nofile=1024:1024',
       '--security-opt no-new-privileges:true', '--security-opt seccomp=/tmp/s.json', '--security-opt apparmor=bulkhead-untrusted',
       '--network none', '--ipc private', '--mount type=bind,source=/srv/a,target=/a,readonly',
       '--env SECRET', '--label io.bulkhead.policy=untrusted',

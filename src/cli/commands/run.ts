@@ -67,31 +67,33 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'format of --dry-run output').choices(['table', 'json']).default('table'))
     .addHelpText('after', RUN_HELP)
     .action(async (image: string, command: string[], flags: RunCommandFlags) => {
-      const { buildRunRequest } = await import('../../runtime/request.js');
-      const { defaultPolicyServices, defaultImageGate } = await import('../../runtime/services.js');
-      const { connectEngine } = await import('../../engine/dockerode-client.js');
-      const { toolVersion } = await import('../../version.js');
+      // loaded here, not at the top, so other commands (and --help) never pay for them
+      const [{ buildRunRequest }, { defaultPolicyServices, defaultImageGate }, { connectEngine }, { toolVersion }, runtime] = await Promise.all([
+        import('../../runtime/request.js'),
+        import('../../runtime/services.js'),
+        import('../../engine/dockerode-client.js'),
+        import('../../version.js'),
+        import('../../runtime/run.js'),
+      ]);
       const cwd = process.cwd();
       const request = buildRunRequest(image, command, flags, { cwd, env: ctx.io.env });
-      const imageGate = await defaultImageGate();
+      const [policy, imageGate] = await Promise.all([defaultPolicyServices(), defaultImageGate()]);
       const deps = {
-        policy: await defaultPolicyServices(),
+        policy,
         connectEngine,
         toolVersion: toolVersion(),
         ...(imageGate ? { imageGate } : {}),
       };
       const settings = { cwd, ...(flags.policy !== undefined ? { policy: flags.policy } : {}) };
       if (flags.dryRun) {
-        const { prepareRun, createOptionsFor } = await import('../../runtime/run.js');
         const { dryRunOutput, renderDryRun, writeSeccompFile } = await import('../../runtime/dry-run.js');
-        const prepared = await prepareRun(request, settings, deps, { load: false });
-        const options = createOptionsFor(prepared, undefined, deps.toolVersion);
+        const prepared = await runtime.prepareRun(request, settings, deps, { load: false });
+        const options = runtime.createOptionsFor(prepared, undefined, deps.toolVersion);
         const out = dryRunOutput(prepared, options, writeSeccompFile(prepared));
         ctx.io.stdout.write(renderDryRun(out, flags.format === 'json' ? 'json' : 'table'));
         ctx.exitCode = 0;
         return;
       }
-      const { runContainer } = await import('../../runtime/run.js');
-      ctx.exitCode = await runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env }, deps);
+      ctx.exitCode = await runtime.runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env }, deps);
     });
 }

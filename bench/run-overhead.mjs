@@ -1,0 +1,75 @@
+// bulkhead run vs the equivalent plain docker run, and bulkhead --version.
+// Run after `npm run build`:  node bench/run-overhead.mjs [runs]
+// Prints both medians and the median ratio (target <= 1.25); --version median (target < 150 ms).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = `${root}bin/bulkhead.js`;
+const runs = Number(process.argv[2] ?? 20);
+const image = process.env.BULKHEAD_BENCH_IMAGE ?? 'bulkhead-test/busybox:1';
+const label = 'bulkhead-test=runtime-bench';
+
+if (!existsSync(`${root}dist/cli/main.js`)) {
+  console.error('bench/run-overhead: dist/ is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+function timed(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: root });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) {
+    console.error(`bench/run-overhead: ${cmd} ${args.slice(0, 3).join(' ')} ... exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+    process.exit(1);
+  }
+  return { ms, stdout: r.stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+// the same container both ways: --rm keeps the engine clean, the label lets tests find strays
+const bulkheadArgs = [bin, 'run', '--rm', '--label', label, '--policy', 'untrusted', image, '--', 'true'];
+const dry = JSON.parse(timed('node', [bin, 'run', '--dry-run', '--format', 'json', ...bulkheadArgs.slice(2)]).stdout);
+const dockerArgs = dry.dockerArgv.slice(1);
+
+// warm up caches (page cache, engine) before measuring
+for (let i = 0; i < 2; i++) {
+  timed('node', bulkheadArgs);
+  timed('docker', dockerArgs);
+}
+
+const bulkhead = [];
+const docker = [];
+for (let i = 0; i < runs; i++) {
+  // alternate which goes first so drift in machine load hits both alike
+  if (i % 2 === 0) {
+    bulkhead.push(timed('node', bulkheadArgs).ms);
+    docker.push(timed('docker', dockerArgs).ms);
+  } else {
+    docker.push(timed('docker', dockerArgs).ms);
+    bulkhead.push(timed('node', bulkheadArgs).ms);
+  }
+}
+const pairRatios = bulkhead.map((b, i) => b / docker[i]);
+
+const version = [];
+const bareNode = [];
+for (let i = 0; i < runs; i++) {
+  version.push(timed('node', [bin, '--version']).ms);
+  bareNode.push(timed('node', ['-e', '0']).ms);
+}
+
+const ratio = median(pairRatios);
+console.log(`bulkhead run vs docker run (${runs} alternating runs each, ${image}, policy untrusted, --rm, \`true\`)`);
+console.log(`  docker run      median ${fmt(median(docker))}  (min ${fmt(Math.min(...docker))})`);
+console.log(`  bulkhead run    median ${fmt(median(bulkhead))}  (min ${fmt(Math.min(...bulkhead))})`);
+console.log(`  median ratio    ${ratio.toFixed(3)}  (ratio of medians ${(median(bulkhead) / median(docker)).toFixed(3)}; target <= 1.25: ${ratio <= 1.25 ? 'met' : 'NOT met'})`);
+console.log(`bulkhead --version`);
+console.log(`  median ${fmt(median(version))}  (bare node -e 0: ${fmt(median(bareNode))}; target < 150 ms: ${median(version) < 150 ? 'met' : 'NOT met'})`);
