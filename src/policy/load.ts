@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as parseYaml, YAMLException } from 'js-yaml';
@@ -10,7 +11,7 @@ import { packageRoot, toolVersion } from '../version.js';
 import type { HardeningPlan } from './plan.js';
 import type { Policy, PolicyDocument } from './types.js';
 import { toHardeningPlan } from './to-plan.js';
-import { findLoosenings } from './tighten.js';
+import { findLoosenings, TIGHTENING } from './tighten.js';
 import { parseCpu, parseSize } from './units.js';
 import { validateDocument } from './validate.js';
 import { formatPath, locateLine } from './yaml-locate.js';
@@ -137,6 +138,18 @@ function checkFileSemantics({ doc, text, shown }: ParsedFile): void {
       fail(['requires'], `needs bulkhead ${doc.requires}, this is ${toolVersion()}`);
     }
   }
+  // an overridable entry that matches no comparable field is a typo that would silently do nothing
+  const comparable = Object.keys(TIGHTENING);
+  (doc.overridable ?? []).forEach((entry, i) => {
+    if (!comparable.some((f) => f === entry || f.startsWith(`${entry}.`))) {
+      const lower = entry.toLowerCase();
+      const last = (f: string) => f.split('.').pop()!.toLowerCase();
+      const near = comparable.find((f) => f.toLowerCase() === lower) ?? comparable.find((f) => last(f) === last(lower));
+      fail(['overridable', i], `'${entry}' is not a field a child could loosen${near ? ` (did you mean ${near}?)` : ''}`);
+    }
+  });
+  const ip = doc.network?.publishHostIp;
+  if (ip !== undefined && isIP(ip) === 0) fail(['network', 'publishHostIp'], `not an IP address: ${ip}`);
   const limits = doc.resources?.limits;
   if (limits?.memory !== undefined && parseSize(limits.memory) < MIN_MEMORY_BYTES) {
     fail(['resources', 'limits', 'memory'], `must be at least 6m (the engine refuses less), got ${limits.memory}`);

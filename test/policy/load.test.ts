@@ -143,6 +143,9 @@ describe('errors name the file, the field and the line', () => {
     ['requires too new', 'metadata:\n  name: x\nrequires: ">=9.0.0"\n', 'requires: needs bulkhead >=9.0.0, this is 0.1.0 (line 5)'],
     ['requires garbage', 'metadata:\n  name: x\nrequires: "soon"\n', 'requires: not a semver range: "soon" (line 5)'],
     ['publish ip', 'metadata:\n  name: x\nnetwork:\n  publishHostIp: localhost\n', 'network.publishHostIp: must match'],
+    ['publish ip range', 'metadata:\n  name: x\nnetwork:\n  publishHostIp: 300.1.1.1\n', 'network.publishHostIp: not an IP address: 300.1.1.1 (line 6)'],
+    ['overridable typo', 'metadata:\n  name: x\noverridable:\n  - network\n  - resources.limits.memroy\n', "overridable[1]: 'resources.limits.memroy' is not a field a child could loosen (line 7)"],
+    ['overridable near miss', 'metadata:\n  name: x\noverridable: [network.Mode]\n', "overridable[0]: 'network.Mode' is not a field a child could loosen (did you mean network.mode?) (line 5)"],
   ])('%s', async (label, body, expected) => {
     if (label === 'apiVersion') {
       writeFileSync(join(dir, 'api.yaml'), 'apiVersion: bulkhead/v2\nkind: Policy\nmetadata:\n  name: x\n');
