@@ -30,6 +30,8 @@ export interface ShellCommand {
   index: number;
   /** 1-based offset of the line inside the script the command comes from (heredoc bodies) */
   lineOffset: number;
+  /** inside ( ... ), $( ... ) or <( ... ): its cd or exit does not affect the RUN */
+  nested: boolean;
 }
 
 export interface ShellScript {
@@ -118,8 +120,8 @@ interface Builder {
   pipefail: boolean;
 }
 
-function newCommand(b: Builder, lineOffset: number): ShellCommand {
-  const c: ShellCommand = { argv: [], name: '', args: [], viaSudo: false, redirects: [], inputsFrom: [], index: b.commands.length, lineOffset };
+function newCommand(b: Builder, lineOffset: number, nested: boolean): ShellCommand {
+  const c: ShellCommand = { argv: [], name: '', args: [], viaSudo: false, redirects: [], inputsFrom: [], index: b.commands.length, lineOffset, nested };
   b.commands.push(c);
   return c;
 }
@@ -139,13 +141,13 @@ function addLine(b: Builder, text: string, lineOffset: number, feeds: number | u
   }
   // stack of commands whose words are interrupted by a ( ... ) group
   const outer: Array<{ cmd: ShellCommand; substitution: boolean }> = [];
-  let cmd = newCommand(b, lineOffset);
+  let cmd = newCommand(b, lineOffset, depth > 0);
   if (feeds !== undefined) b.commands[feeds]!.inputsFrom.push(cmd.index);
   let pendingRedirect: string | undefined;
   let pipedFrom: number | undefined;
   const start = (): void => {
     finish(cmd);
-    cmd = newCommand(b, lineOffset);
+    cmd = newCommand(b, lineOffset, depth > 0 || outer.length > 0);
     const into = outer.at(-1);
     if (into?.substitution) into.cmd.inputsFrom.push(cmd.index);
     if (feeds !== undefined && outer.length === 0) b.commands[feeds]!.inputsFrom.push(cmd.index);
@@ -184,11 +186,11 @@ function addLine(b: Builder, text: string, lineOffset: number, feeds: number | u
       if (cmd.argv.at(-1) === '$') cmd.argv.pop();
       if (substitution) {
         outer.push({ cmd, substitution: true });
-        cmd = newCommand(b, lineOffset);
+        cmd = newCommand(b, lineOffset, true);
         outer.at(-1)!.cmd.inputsFrom.push(cmd.index);
       } else {
-        start();
         outer.push({ cmd, substitution: false });
+        start();
       }
     } else if (op === ')') {
       finish(cmd);
@@ -226,7 +228,7 @@ export function parseShell(lines: Array<{ text: string; offset: number }>, optio
     const inner = parseShell([{ text: script, offset: c.lineOffset }]);
     const base = commands.length;
     for (const ic of inner.commands) {
-      commands.push({ ...ic, index: base + ic.index, inputsFrom: ic.inputsFrom.map((k) => base + k) });
+      commands.push({ ...ic, nested: true, index: base + ic.index, inputsFrom: ic.inputsFrom.map((k) => base + k) });
       c.inputsFrom.push(base + ic.index);
     }
     b.hasPipe ||= inner.hasPipe;

@@ -11,12 +11,15 @@ export function eolCycleFor(image: string, tag: string): EolCycle | undefined {
   const lower = tag.toLowerCase();
   const byName = cycles.find((c) => c.codenames?.some((n) => lower === n || lower.startsWith(`${n}-`) || lower.includes(`-${n}`)));
   if (byName) return byName;
-  // semver.coerce reads the leading version out of tags like 3.9-slim or 20.11.1-bookworm
-  const v = /^v?\d/.test(lower) ? semver.coerce(lower) : null;
-  if (!v) return undefined;
+  // the leading version of tags like 3.9-slim, 20.11.1-bookworm or 18.04 (semver.coerce drops "04")
+  const m = /^v?(\d+)(?:\.(\d+))?/.exec(lower);
+  if (!m) return undefined;
+  const version = `${Number(m[1])}.${Number(m[2] ?? 0)}.0`;
   return cycles.find((c) => {
     const [major, minor] = c.cycle.split('.').map(Number);
-    return v.major === major && (minor === undefined || v.minor === minor);
+    // a bare major tag (node:20) belongs to that major's cycle; python:3 names no single cycle
+    if (minor !== undefined && m[2] === undefined) return false;
+    return semver.satisfies(version, minor === undefined ? `${major}.x` : `${major}.${minor}.x`);
   });
 }
 

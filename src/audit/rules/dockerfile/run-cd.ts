@@ -19,7 +19,7 @@ export const runCd: Rule<DockerfileFacts> = {
     for (const instr of facts.instructions) {
       // heredoc scripts are whole scripts: a cd inside them is ordinary shell
       if (!instr.shell || instr.heredocs.length) continue;
-      const first = instr.shell.commands.find((c) => c.name === 'cd' && c.argv[0] === 'cd');
+      const first = instr.shell.commands.find((c) => c.name === 'cd' && c.argv[0] === 'cd' && !c.nested);
       if (first) out.push({ message: `RUN cd ${first.args[0] ?? ''}: use WORKDIR`, location: at(instr, commandLine(instr, first)), key: `${instr.stage?.label}|cd ${first.args[0] ?? ''}|${instr.args.slice(0, 40)}` });
     }
     return out;

@@ -1,0 +1,27 @@
+import { parseDockerfile } from '../../../src/audit/dockerfile/parse.js';
+import { runDockerfileRules } from '../../../src/audit/dockerfile/audit.js';
+import type { BuildContextFacts, DockerfileSettings } from '../../../src/audit/dockerfile/facts.js';
+import { dockerfileRules } from '../../../src/audit/rules/dockerfile/index.js';
+import type { Finding } from '../../../src/audit/model.js';
+
+export const NOW = new Date('2026-11-23T12:00:00Z');
+export const SAFE_CONTEXT: BuildContextFacts = { dockerignore: '.dockerignore', secretPathsNotIgnored: [], secretFilesPresent: [] };
+
+export interface CheckOptions {
+  context?: BuildContextFacts;
+  settings?: Partial<DockerfileSettings>;
+}
+
+/** Findings of one rule (by id) on a Dockerfile text, with the runner's suppression handling. */
+export function findingsOf(id: string, text: string, options: CheckOptions = {}): Finding[] {
+  const rule = dockerfileRules.find((r) => r.meta.id === id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  const { facts } = parseDockerfile(text, 'Dockerfile', options.context ?? SAFE_CONTEXT, { trustedRegistries: [], now: NOW, ...options.settings });
+  return runDockerfileRules(facts, [rule]).findings;
+}
+
+/** All rules' findings, as the audit runs them. */
+export function allFindings(text: string, options: CheckOptions = {}): Finding[] {
+  const { facts } = parseDockerfile(text, 'Dockerfile', options.context ?? SAFE_CONTEXT, { trustedRegistries: [], now: NOW, ...options.settings });
+  return runDockerfileRules(facts).findings;
+}
