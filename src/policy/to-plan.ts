@@ -46,7 +46,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     },
     apparmor: {
       mode: sc.appArmorProfile.mode,
-      profileName: appArmorProfileName(policy.metadata.name),
+      profileName: appArmorProfileName(policy.metadata.name, sc.appArmorProfile.allowRawSockets),
       allowRawSockets: sc.appArmorProfile.allowRawSockets,
     },
     network: {
@@ -71,7 +71,12 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
   };
 }
 
-/** The AppArmor profile name for a policy: metadata.name is already [a-z0-9._-], safe in a profile name. */
-export function appArmorProfileName(policyName: string): string {
-  return `bulkhead-${policyName}`;
+/**
+ * The AppArmor profile name for a policy (metadata.name is already [a-z0-9._-], safe in a
+ * profile name). The generated profile's rules depend only on allowRawSockets, so encoding it
+ * in the name means two policies sharing a name can never replace each other's loaded profile
+ * with different rules.
+ */
+export function appArmorProfileName(policyName: string, allowRawSockets: boolean): string {
+  return `bulkhead-${policyName}${allowRawSockets ? '-raw' : ''}`;
 }

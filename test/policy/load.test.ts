@@ -112,6 +112,13 @@ describe('a policy file', () => {
     expect(plan.resources.memorySwapBytes).toBe(512 * 1024 * 1024);
   });
 
+  it('the AppArmor profile name is bulkhead-<name>, with -raw when raw sockets are allowed', async () => {
+    expect((await loadPolicy('service')).plan.apparmor.profileName).toBe('bulkhead-service');
+    policyFile('raw.yaml', 'metadata: {name: pinger}\nsecurityContext:\n  appArmorProfile: {allowRawSockets: true}\n');
+    const { plan } = await loadPolicy('raw.yaml', { cwd: dir });
+    expect(plan.apparmor).toEqual({ mode: 'preferred', profileName: 'bulkhead-pinger-raw', allowRawSockets: true });
+  });
+
   it('tmpfs can be made executable, which the plan records as exec', async () => {
     policyFile('exec.yaml', 'metadata: {name: exec}\ntmpfs:\n  - path: /work\n    size: 16m\n    noexec: false\n');
     const { plan } = await loadPolicy('exec.yaml', { cwd: dir });
