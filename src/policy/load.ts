@@ -54,6 +54,7 @@ export function listBuiltinPolicies(): string[] {
 export async function loadPolicy(ref?: string, options: { cwd?: string } = {}): Promise<LoadedPolicy> {
   const cwd = options.cwd ?? process.cwd();
   const name = ref ?? BASE_POLICY;
+  if (name.trim() === '') throw new BulkheadError('invalid-policy', `empty policy name (built-ins: ${listBuiltinPolicies().join(', ')}, or a YAML file)`);
   const file = resolveRef(name, cwd);
   const resolved = await resolveFile(file, [], cwd);
   return { name, source: file, policy: resolved.policy, plan: toHardeningPlan(resolved.policy, name), chain: resolved.chain };
@@ -78,7 +79,7 @@ function resolveRef(ref: string, baseDir: string, referrer?: string): string {
 function displayName(file: string, cwd: string): string {
   if (dirname(file) === resolve(BUILTIN_POLICY_DIR)) return `policies/${relative(BUILTIN_POLICY_DIR, file)}`;
   const rel = relative(cwd, file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 interface Resolved {

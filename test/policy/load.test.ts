@@ -177,6 +177,11 @@ describe('errors name the file, the field and the line', () => {
     expect((await loadError('list.yaml')).message).toBe('list.yaml: a policy must be a YAML mapping (apiVersion, kind, metadata, ...)');
   });
 
+  it('an empty name and a directory are refused with a readable message', async () => {
+    expect((await loadError('')).message).toBe('empty policy name (built-ins: default, service, untrusted, or a YAML file)');
+    expect((await loadError('.')).message).toBe(`${dir}: cannot read policy: is a directory`);
+  });
+
   it('a missing file and an unknown built-in are named', async () => {
     expect((await loadError('nope.yaml')).message).toBe('nope.yaml: cannot read policy: no such file');
     expect((await loadError('strict')).message).toBe("unknown policy 'strict' (built-ins: default, service, untrusted; use ./strict for a file)");
