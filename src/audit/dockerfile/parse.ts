@@ -146,7 +146,7 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
     const range = ins.getRange();
     const line = range.start.line + 1;
     if (!KNOWN_INSTRUCTIONS.has(keyword)) {
-      errors.push({ message: `line ${line}: unknown instruction ${ins.getKeyword()}`, location: { path, line } });
+      errors.push({ message: `unknown instruction ${ins.getKeyword()}`, location: { path, line } });
       continue;
     }
     const heredocs = heredocsOf(ins, lines);
@@ -175,7 +175,7 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
         argValues.set(p.name, p.value);
       }
     } else {
-      errors.push({ message: `line ${line}: ${keyword} before the first FROM (only ARG may come first)`, location: { path, line } });
+      errors.push({ message: `${keyword} before the first FROM (only ARG may come first)`, location: { path, line } });
     }
     if (keyword === 'SHELL' && instr.json) shellIsPipefail = instr.json.includes('pipefail');
     if (keyword === 'RUN') {
@@ -202,7 +202,7 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
   const lastRaw = lastInstr?.getRawArgumentsContent() ?? '';
   const lastText = lines.slice(lastInstr ? lastInstr.getRange().end.line : 0).join('\n').trimEnd();
   if (lastInstr && (lastRaw.trimEnd().endsWith(escape) || lastText.endsWith(escape))) {
-    errors.push({ message: `line ${lastInstr.getRange().start.line + 1}: the file ends inside a continued instruction (trailing ${escape})`, location: { path, line: lastInstr.getRange().start.line + 1 } });
+    errors.push({ message: `the file ends inside a continued instruction (trailing ${escape})`, location: { path, line: lastInstr.getRange().start.line + 1 } });
   }
 
   const suppressions = findSuppressions(lines, instructions);

@@ -97,7 +97,7 @@ export function bytesToText(bytes: Buffer): TextResult {
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const line = lineAt(bytes, offset);
-    return { ok: true, text: new TextDecoder('utf-8').decode(bytes), warning: { message: `line ${line}: invalid UTF-8 (byte 0x${bytes[offset]?.toString(16)} at offset ${offset}); read with replacement characters`, line } };
+    return { ok: true, text: new TextDecoder('utf-8').decode(bytes), warning: { message: `invalid UTF-8 (byte 0x${bytes[offset]?.toString(16)} at offset ${offset}); read with replacement characters`, line } };
   }
 }
 
