@@ -71,7 +71,8 @@ function trendChart(runs: readonly RunSummary[]): string {
   const h = 220;
   const plotH = 170;
   const barW = Math.max(8, Math.min(40, Math.floor(800 / shown.length) - 4));
-  const w = 50 + shown.length * (barW + 4) + 20;
+  // wide enough for the bars and for the legend below them
+  const w = Math.max(50 + shown.length * (barW + 4) + 20, 50 + order.length * 80 + 20);
   const parts: string[] = [`<line x1="44" y1="${10 + plotH}" x2="${w - 10}" y2="${10 + plotH}" stroke="#9ca3af"/>`, `<text x="40" y="18" text-anchor="end" font-size="11">${max}</text>`, `<text x="40" y="${10 + plotH}" text-anchor="end" font-size="11">0</text>`];
   shown.forEach((r, i) => {
     const x = 50 + i * (barW + 4);
