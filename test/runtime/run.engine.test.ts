@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,9 +11,10 @@ import { buildRunRequest } from '../../src/runtime/request.js';
 import { runContainer } from '../../src/runtime/run.js';
 import { defaultPolicyServices } from '../../src/runtime/services.js';
 import { runCli } from '../helpers/cli.js';
-import { docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
+import { buildDerivedImage, docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
 
 const LABEL = 'bulkhead-test=runtime';
+const USER_IMAGE = 'bulkhead-test/runtime-user:1';
 const label = ['--label', LABEL];
 let scratch: string;
 
@@ -21,7 +22,8 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'bulkhead-runtime-'));
 });
 afterAll(() => {
-  removeContainersLabelled(LABEL);
+  for (const suffix of ['', '-restart', '-labels', '-bomb', '-refused']) removeContainersLabelled(`${LABEL}${suffix}`);
+  docker(['rmi', '-f', USER_IMAGE], { allowFail: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -108,6 +110,45 @@ describe('exit codes and lifecycle', () => {
     const notExec = await runCli(['run', '--rm', ...label, TEST_IMAGE, '--', '/etc/passwd']);
     expect(notExec.code, notExec.stderr).toBe(126);
     expect(notExec.stderr).toMatch(/permission denied/);
+    // --rm also removes a container whose command could not start
+    expect(containersLabelled('runtime')).toEqual([]);
+  });
+  it('bind mounts are read-only by default', async () => {
+    const dir = join(scratch, 'data');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    writeFileSync(join(dir, 'in.txt'), 'hello\n');
+    const r = await runCli(['run', '--rm', ...label, '-v', `${dir}:/data`, TEST_IMAGE, '--', 'sh', '-c', 'cat /data/in.txt; touch /data/out.txt']);
+    expect(r.stdout).toBe('hello\n');
+    expect(r.stderr).toMatch(/Read-only file system/);
+    expect(r.code).toBe(1);
+  });
+  it("keeps an image's own non-root USER, replaces root with the policy's uid", async () => {
+    buildDerivedImage(USER_IMAGE, 'USER 1234:1234');
+    const own = await runCli(['run', '--rm', ...label, USER_IMAGE, '--', 'id', '-u']);
+    expect(own.stdout.trim(), own.stderr).toBe('1234');
+    const explicit = await runCli(['run', '--rm', ...label, '--user', '4321', TEST_IMAGE, '--', 'id', '-u']);
+    expect(explicit.stdout.trim(), explicit.stderr).toBe('4321');
+  });
+  it('forwards SIGTERM to the container and passes its exit code through', async () => {
+    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'trap "exit 143" TERM; echo ready; while :; do sleep 0.1; done'], { rm: true, label: [LABEL] }, { cwd: process.cwd(), env: {} });
+    const signals = new EventEmitter();
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const running = runContainer(request, { policy: 'untrusted', cwd: process.cwd() }, { stdout: out, stderr: new PassThrough().resume(), env: process.env }, {
+      policy: await defaultPolicyServices(),
+      connectEngine,
+      toolVersion: 'test',
+      signals,
+      stopGraceMs: 20_000,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!text.includes('ready') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    signals.emit('SIGTERM');
+    expect(await running).toBe(143);
+    expect(containersLabelled('runtime')).toEqual([]);
   });
   it('records the policy, the plan and its hash in labels', async () => {
     const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-labels', '--policy', 'untrusted', TEST_IMAGE, '--', 'true']);
@@ -122,7 +163,7 @@ describe('exit codes and lifecycle', () => {
     expect(labels['io.bulkhead.plan-hash']).toBe(planHash(plan));
   });
   it('a container that exits 1 is restarted exactly N times, then stays stopped', async () => {
-    const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime', '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'exit 1']);
+    const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-restart', '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'exit 1']);
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     const state = () => docker(['inspect', '--format', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}', id]);
