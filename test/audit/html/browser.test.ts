@@ -96,7 +96,7 @@ describe('html report in Chromium', () => {
   it('shows markup in a finding message as text and never runs it', async () => {
     const file = join(reportsDir, 'report.html');
     const page = await open(file);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     const msg = page.locator('tr.finding .msg', { hasText: 'window.__pwned' });
     expect(await msg.textContent()).toBe(EVIL);
     expect(await page.locator('section img, section script').count()).toBe(0);
