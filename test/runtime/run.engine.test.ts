@@ -177,7 +177,9 @@ describe('exit codes and lifecycle', () => {
 
 describe('a fork bomb', () => {
   it('stops at the pids limit, the host stays responsive, and a forwarded signal cleans it up', async () => {
-    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'f() { f | f & }; f; sleep 600'], { rm: true, label: ['bulkhead-test=runtime-bomb'] }, { cwd: process.cwd(), env: {} });
+    // its own uid: RLIMIT_NPROC counts processes per uid across the host, so a bomb as 65534
+    // would also starve other containers running as 65534 (other test files run in parallel)
+    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'f() { f | f & }; f; sleep 600'], { rm: true, user: '40123:40123', label: ['bulkhead-test=runtime-bomb'] }, { cwd: process.cwd(), env: {} });
     const signals = new EventEmitter();
     const out = new PassThrough().resume();
     const started = Date.now();
