@@ -7,6 +7,10 @@ export const KNOWN_INSTRUCTIONS = new Set([
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
 ]);
 
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
+const WORDS_NEEDED = new Set(['FROM', 'USER', 'EXPOSE', 'COPY', 'ADD', 'VOLUME', 'WORKDIR', 'STOPSIGNAL', 'ONBUILD', 'HEALTHCHECK', 'MAINTAINER']);
+
 const SUPPRESSION = /^#\s*bulkhead\s+ignore=([A-Za-z0-9_,-]*)\s*(.*)$/i;
 
 /** Substitutes ${VAR}, ${VAR:-default} and $VAR from ARGs declared before FROM. */
@@ -55,14 +59,48 @@ export function parseImageRef(ref: string): Pick<BaseImage, 'registry' | 'reposi
   return { registry, repository, name, tag: tag || undefined, digest: digest || undefined };
 }
 
-function heredocsOf(instr: Instruction, lines: string[]): DfHeredoc[] {
-  const getter = (instr as unknown as { getHeredocs?: () => Array<{ getName(): string; getContentRange(): { start: { line: number }; end: { line: number } } | null }> }).getHeredocs;
-  if (!getter) return [];
-  return getter.call(instr).map((h) => {
-    const range = h.getContentRange();
-    const body = range ? lines.slice(range.start.line, range.end.line + 1).join('\n') : '';
-    return { name: h.getName(), body, line: range ? range.start.line + 1 : instr.getRange().start.line + 1 };
-  });
+/** The text of a line/character range, from the already split lines (no re-tokenising). */
+function sliceLines(lines: string[], from: { line: number; character: number }, to: { line: number; character: number }): string {
+  if (from.line === to.line) return (lines[from.line] ?? '').slice(from.character, to.character);
+  return [(lines[from.line] ?? '').slice(from.character), ...lines.slice(from.line + 1, to.line), (lines[to.line] ?? '').slice(0, to.character)].join('\n');
+}
+
+const HEREDOC_START = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+/**
+ * Heredocs of RUN/COPY/ADD: the delimiters named on the first line, each body running to its
+ * delimiter line (<<- strips leading tabs). dockerfile-ast has already made them part of the
+ * instruction's range; reading them here avoids re-tokenising the instruction per accessor.
+ */
+function heredocsOf(raw: string, firstLine: number): DfHeredoc[] {
+  const [first = '', ...rest] = raw.split('\n');
+  const out: DfHeredoc[] = [];
+  let cursor = 0;
+  for (const m of first.matchAll(HEREDOC_START)) {
+    const stripTabs = m[1] === '-';
+    const name = m[3]!;
+    const body: string[] = [];
+    const startIndex = cursor;
+    while (cursor < rest.length) {
+      const l = rest[cursor++]!;
+      if ((stripTabs ? l.replace(/^\t+/, '') : l).trimEnd() === name) break;
+      body.push(stripTabs ? l.replace(/^\t+/, '') : l);
+    }
+    out.push({ name, body: body.join('\n'), line: firstLine + 1 + startIndex });
+  }
+  return out;
+}
+
+/** Leading --name[=value] flags of RUN/COPY/ADD/FROM/HEALTHCHECK. */
+function flagsOf(args: string): DfFlag[] {
+  const out: DfFlag[] = [];
+  const re = /^--([A-Za-z][A-Za-z0-9-]*)(?:=("[^"]*"|'[^']*'|\S*))?(?:\s+|$)/;
+  let rest = args;
+  for (let m = re.exec(rest); m; m = re.exec(rest)) {
+    out.push({ name: m[1]!.toLowerCase(), value: m[2] === undefined ? null : m[2].replace(/^(["'])(.*)\1$/, '$2') });
+    rest = rest.slice(m[0].length);
+  }
+  return out;
 }
 
 /** Argument text: comment lines inside a continued instruction dropped (as Docker does), continuations joined. */
@@ -98,11 +136,6 @@ function propertiesOf(instr: Instruction, line: number): DfProperty[] {
     return p ? [{ name: p.getName(), value: p.getValue(), line }] : [];
   }
   return [];
-}
-
-function flagsOf(instr: Instruction): DfFlag[] {
-  const getter = (instr as unknown as { getFlags?: () => Array<{ getName(): string; getValue(): string | null }> }).getFlags;
-  return getter ? getter.call(instr).map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() })) : [];
 }
 
 /** Splits shell text into logical lines (continuations joined) with their 1-based offsets. */
@@ -141,7 +174,8 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
   let shellIsPipefail = false;
   let current: DfStage | undefined;
 
-  for (const ins of df.getInstructions()) {
+  const parsedInstructions = df.getInstructions();
+  for (const ins of parsedInstructions) {
     const keyword = ins.getKeyword().toUpperCase();
     const range = ins.getRange();
     const line = range.start.line + 1;
@@ -149,10 +183,12 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
       errors.push({ message: `unknown instruction ${ins.getKeyword()}`, location: { path, line } });
       continue;
     }
-    const heredocs = heredocsOf(ins, lines);
-    const args = joinArguments(ins.getRawArgumentsContent() ?? '', escape, heredocs);
-    const flags = flagsOf(ins);
-    const words = ins.getArguments().map((a) => a.getValue());
+    const raw = sliceLines(lines, ins.getInstructionRange().end, range.end).trim();
+    const heredocs = HEREDOC_KEYWORDS.has(keyword) && raw.includes('<<') ? heredocsOf(raw, range.start.line + 1) : [];
+    const args = joinArguments(raw, escape, heredocs);
+    const flags = FLAG_KEYWORDS.has(keyword) ? flagsOf(args) : [];
+    // dockerfile-ast tokenises arguments on demand, and RUN bodies are long: only take words where rules read them
+    const words = WORDS_NEEDED.has(keyword) ? ins.getArguments().map((a) => a.getValue()) : [];
     const json = ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME', 'HEALTHCHECK'].includes(keyword) ? jsonForm(args.replace(/^(--\S+\s+)+/, '')) : undefined;
     const instr: DfInstruction = { keyword, line, endLine: range.end.line + 1, args, words, flags, heredocs, properties: propertiesOf(ins, line), ...(json ? { json } : {}) };
 
@@ -198,10 +234,9 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
   if (last) last.isFinal = true;
   if (stages.length === 0 && errors.length === 0) errors.push({ message: 'no FROM instruction: not a Dockerfile?', location: { path } });
 
-  const lastInstr = df.getInstructions().at(-1);
-  const lastRaw = lastInstr?.getRawArgumentsContent() ?? '';
+  const lastInstr = parsedInstructions.at(-1);
   const lastText = lines.slice(lastInstr ? lastInstr.getRange().end.line : 0).join('\n').trimEnd();
-  if (lastInstr && (lastRaw.trimEnd().endsWith(escape) || lastText.endsWith(escape))) {
+  if (lastInstr && lastText.endsWith(escape)) {
     errors.push({ message: `the file ends inside a continued instruction (trailing ${escape})`, location: { path, line: lastInstr.getRange().start.line + 1 } });
   }
 
