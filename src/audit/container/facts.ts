@@ -44,6 +44,8 @@ export interface ContainerFacts {
   env: Array<{ name: string; value: string }>;
   labels: Record<string, string>;
   tmpfs: Record<string, string>;
+  /** Config.Healthcheck.Test: undefined when neither image nor run defines one; ["NONE"] when disabled */
+  healthcheck: string[] | undefined;
   engine: EngineConfinement;
   /** absent with --fs none */
   files?: ContainerFileScan;

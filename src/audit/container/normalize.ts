@@ -149,6 +149,9 @@ export function containerFactsFromInspect(inspect: ContainerInspect, engine: Eng
     env,
     labels,
     tmpfs: (hc.Tmpfs ?? {}) as Record<string, string>,
+    healthcheck: Array.isArray((cfg as { Healthcheck?: { Test?: unknown } }).Healthcheck?.Test)
+      ? strings((cfg as { Healthcheck: { Test: unknown } }).Healthcheck.Test)
+      : undefined,
     engine,
     ...(plan ? { recordedPlan: plan } : {}),
   };

@@ -62,7 +62,7 @@ beforeAll(async () => {
   docker(['create', '--name', names.privileged, '--label', LABEL, '--privileged', TEST_IMAGE, 'sleep', '600']);
   docker(['run', '-d', '--name', names.hardened, '--label', LABEL, '--cap-drop', 'ALL', '--read-only', '--memory', '64m',
     '--memory-swap', '64m', '--pids-limit', '64', '--cpus', '0.5', '--user', '65534:65534', '--security-opt', 'no-new-privileges',
-    TEST_IMAGE, 'sleep', '600']);
+    '--network', 'none', '--health-cmd', 'true', '--health-interval', '60s', TEST_IMAGE, 'sleep', '600']);
   const labels = (p: HardeningPlan, hash: string) => ['--label', `io.bulkhead.policy=${p.policyName}`, '--label', `io.bulkhead.plan=${JSON.stringify(p)}`, '--label', `io.bulkhead.plan-hash=${hash}`];
   docker(['run', '-d', '--name', names.planned, '--label', LABEL, ...planFlags(plan), ...labels(plan, planHash(plan)), TEST_IMAGE, 'sleep', '600']);
   const edited = { ...plan, resources: { ...plan.resources, memoryBytes: plan.resources.memoryBytes * 2 } };
@@ -82,7 +82,7 @@ afterAll(() => removeContainersLabelled(LABEL));
 describe('audit container on the real engine', () => {
   it('reports every deliberate weakness of the insecure container', () => {
     const ids = ruleIds(names.insecure);
-    for (const id of ['CT002', 'CT003', 'CT004', 'CT006', 'CT013', 'CT014', 'CT015', 'CT018', 'CT019', 'CT020', 'CT021', 'CT022', 'CT024']) {
+    for (const id of ['CT002', 'CT003', 'CT004', 'CT006', 'CT013', 'CT014', 'CT015', 'CT018', 'CT019', 'CT020', 'CT021', 'CT022', 'CT024', 'CT029', 'CT030']) {
       expect(ids, id).toContain(id);
     }
     expect(target(names.insecure).findings.find((f) => f.ruleId === 'CT002')?.message).toMatch(/SYS_ADMIN/);

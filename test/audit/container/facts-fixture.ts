@@ -11,7 +11,7 @@ export function hardenedFacts(overrides: Partial<ContainerFacts> = {}): Containe
     capAdd: [],
     capDrop: ['ALL'],
     mounts: [],
-    namespaces: { pid: '', network: 'bridge', ipc: 'private', uts: '', userns: '', cgroupns: 'private' },
+    namespaces: { pid: '', network: 'app', ipc: 'private', uts: '', userns: '', cgroupns: 'private' },
     devices: [],
     deviceCgroupRules: [],
     resources: { memory: 64 * 1024 * 1024, memorySwap: 64 * 1024 * 1024, nanoCpus: 500_000_000, cpuQuota: 0, cpuShares: 0, pidsLimit: 64, ulimits: [] },
@@ -24,6 +24,7 @@ export function hardenedFacts(overrides: Partial<ContainerFacts> = {}): Containe
     env: [{ name: 'PATH', value: '/usr/bin:/bin' }],
     labels: {},
     tmpfs: {},
+    healthcheck: ['CMD', '/bin/true'],
     engine: { seccomp: true, apparmor: false, selinux: false, userns: false, rootless: false, cgroupVersion: '2' },
     ...overrides,
   };

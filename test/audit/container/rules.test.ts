@@ -111,6 +111,14 @@ const cases: Case[] = [
   ['CT025', '--fs none', {}, 0],
   ['CT026', 'token written at run time', { files: { mode: 'changes', scanned: 1, specialFiles: [], secrets: [{ path: '/t', line: 1, kind: 'github-token', severity: 'high', evidence: 'ghp_…[redacted]', origin: 'added' }] } }, 1, 'high'],
   ['CT026', 'no secrets', { files: { mode: 'changes', scanned: 1, specialFiles: [], secrets: [] } }, 0],
+  ['CT029', 'no health check', { healthcheck: undefined }, 1],
+  ['CT029', 'health check disabled', { healthcheck: ['NONE'] }, 1],
+  ['CT029', 'health check', {}, 0],
+  ['CT030', 'default bridge', { namespaces: { ...base.namespaces, network: 'default' } }, 1],
+  ['CT030', 'user-defined network', { namespaces: { ...base.namespaces, network: 'app' } }, 0],
+  ['CT030', 'no network', { namespaces: { ...base.namespaces, network: 'none' } }, 0],
+  ['CT031', 'port 80 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '80' }] }, 1],
+  ['CT031', 'port 8080 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '8080' }] }, 0],
 ];
 
 describe('container rules', () => {

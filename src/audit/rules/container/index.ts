@@ -28,6 +28,9 @@ import { setuidFileAdded } from './setuid-file-added.js';
 import { secretInFile } from './secret-in-file.js';
 import { policyDrift } from './policy-drift.js';
 import { planLabelMismatch } from './plan-label-mismatch.js';
+import { noHealthcheck } from './no-healthcheck.js';
+import { defaultBridgeNetwork } from './default-bridge-network.js';
+import { privilegedPortMapped } from './privileged-port-mapped.js';
 
 // The container rule family: one import per rule file, in id order.
 export const containerRules: Array<Rule<ContainerFacts>> = [
@@ -59,4 +62,7 @@ export const containerRules: Array<Rule<ContainerFacts>> = [
   secretInFile,
   policyDrift,
   planLabelMismatch,
+  noHealthcheck,
+  defaultBridgeNetwork,
+  privilegedPortMapped,
 ];
