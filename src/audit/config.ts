@@ -78,12 +78,14 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    fail(`not valid YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line);
+    fail(`not valid YAML: ${e.message.split('\n')[0]}`, lineCounter.linePos(e.pos[0]).line);
   }
   const data: unknown = doc.toJS() ?? {};
   if (!validateRaw(data)) {
     const e = validateRaw.errors![0]!;
-    const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const path: Array<string | number> = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    // point at the offending key itself, not at the mapping that holds it
+    if (e.keyword === 'additionalProperties') path.push((e.params as { additionalProperty: string }).additionalProperty);
     const where = fieldPath(e.instancePath);
     fail(`${where ? `${where}: ` : ''}${describeAjvError(e)}`, lineOf(path));
   }
