@@ -127,6 +127,8 @@ interface RawMatch {
   secret: string;
   start: number;
   end: number;
+  /** where the secret itself starts in the text */
+  secretStart: number;
   name?: string;
   kind: string;
   title: string;
@@ -150,20 +152,21 @@ function tokenMatches(text: string, rules: readonly SecretRule[]): RawMatch[] {
       const secret = m[rule.group] ?? m[0];
       const start = m.index;
       const end = m.index + m[0].length;
+      const secretStart = start + Math.max(0, m[0].lastIndexOf(secret));
       if (rule.assignment) {
         let nameStart = m.index;
         while (nameStart > 0 && nameStart > m.index - 64 && IDENT_CHAR.test(text[nameStart - 1] ?? '')) nameStart--;
         const name = /^[^:=\s"']*/.exec(text.slice(nameStart, end))?.[0] ?? '';
         const c = classifyAssignmentInner(name, secret, false);
         if (!c) continue;
-        found.push({ rule, secret, start, end, name, kind: c.kind, title: c.title, severity: c.severity });
+        found.push({ rule, secret, start, end, secretStart, name, kind: c.kind, title: c.title, severity: c.severity });
         perRule++;
         continue;
       }
       if (isPlaceholder(secret) || isReference(secret)) continue;
       if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
       if (rule.validate && !rule.validate(secret, text, m)) continue;
-      found.push({ rule, secret, start, end, kind: rule.kind, title: rule.title, severity: rule.severity });
+      found.push({ rule, secret, start, end, secretStart, kind: rule.kind, title: rule.title, severity: rule.severity });
       perRule++;
     }
   }
@@ -232,6 +235,22 @@ export function looksBinary(buf: Uint8Array): boolean {
   const n = Math.min(buf.length, 8192);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
   return false;
+}
+
+/**
+ * The text with every secret found in it replaced by its redacted form: for strings that are
+ * shown whole (a history instruction, a command line).
+ */
+export function redactText(text: string): string {
+  const kept = dropOverlaps(tokenMatches(text, SECRET_RULES));
+  let out = '';
+  let pos = 0;
+  for (const m of kept) {
+    if (m.secretStart < pos) continue;
+    out += text.slice(pos, m.secretStart) + redact(m.secret);
+    pos = m.secretStart + m.secret.length;
+  }
+  return out + text.slice(pos);
 }
 
 const VALUE_RULES = SECRET_RULES.filter((r) => !r.assignment);
