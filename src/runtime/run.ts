@@ -4,6 +4,7 @@ import { DockerApiError, type ContainerCreateOptions, type EngineClient } from '
 import type { HardeningPlan } from '../policy/plan.js';
 import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
 import { chooseUser, toCreateOptions } from './create-options.js';
+import { gateCacheKey, type GateCache } from './gate-cache.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
 
@@ -35,6 +36,8 @@ export interface RunDeps {
   /** where SIGINT/SIGTERM arrive (process by default) */
   signals?: EventEmitter;
   imageGate?: ImageGate;
+  /** verdicts of earlier gate runs, by image id */
+  gateCache?: GateCache;
   toolVersion: string;
   /** how long a forwarded SIGINT/SIGTERM may take before the container is killed */
   stopGraceMs?: number;
@@ -102,12 +105,35 @@ function engineUrlFrom(settings: RunSettings, env: Record<string, string | undef
   return settings.engineUrl ?? (env.DOCKER_HOST || undefined);
 }
 
+/** The audit-then-run gate, on the image id (a tag can move); verdicts are cached by id. */
+async function passImageGate(engine: EngineClient, imageRef: string, imageId: string, gate: HardeningPlan['gate'], imageGate: ImageGate, deps: RunDeps): Promise<void> {
+  const key = gateCacheKey(imageId, gate, deps.toolVersion);
+  let verdict = deps.gateCache?.get(key);
+  if (!verdict) {
+    const result = await imageGate(engine, imageId, gate);
+    verdict = { refused: result.refused, summary: result.summary };
+    deps.gateCache?.set(key, verdict);
+  }
+  if (verdict.refused) {
+    throw new BulkheadError('gate', `refused by the image gate: ${imageRef} has findings at or above ${gate.failOn}${gate.allowSkip ? ' (--no-gate skips the gate under this policy)' : ''}`, { details: verdict.summary });
+  }
+}
+
+/** The container must run the image the gate audited, even if the tag moved in between. */
+async function checkSameImage(engine: EngineClient, containerId: string, auditedImageId: string, request: RunRequest): Promise<void> {
+  const created = await engine.inspectContainer(containerId);
+  if (created.Image !== auditedImageId) {
+    await removeQuietly(engine, containerId);
+    throw new BulkheadError('gate', `refused: ${request.image} changed while it was being audited (${auditedImageId.slice(0, 19)} audited, ${String(created.Image).slice(0, 19)} found); run again`);
+  }
+}
+
 /** Connects and inspects the image; an unknown image is 'not-found' (exit 119), never pulled. */
-async function reachEngine(imageRef: string, url: string | undefined, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined }> {
+async function reachEngine(imageRef: string, url: string | undefined, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
   const engine = await deps.connectEngine(url);
   try {
     const image = await engine.inspectImage(imageRef);
-    return { engine, imageUser: image.Config?.User };
+    return { engine, imageUser: image.Config?.User, imageId: image.Id };
   } catch (err) {
     if (err instanceof DockerApiError && err.statusCode === 404) {
       throw new BulkheadError('not-found', `image ${imageRef} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
@@ -136,22 +162,23 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   reached.catch(() => undefined);
   const prepared = await prepareRun(request, settings, deps, { load: true });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
-  const { engine, imageUser } = await reached;
+  const { engine, imageUser, imageId } = await reached;
 
+  let auditedImageId: string | undefined;
   if (prepared.plan.gate.enabled && !request.noGate) {
-    if (!deps.imageGate) {
+    const imageGate = deps.imageGate;
+    if (!imageGate) {
       // never claim enforcement we do not have: say the gate did not run
       io.stderr.write(`bulkhead: warning: policy ${prepared.policyName} enables the image gate, but this build has no image auditor; the image was not audited\n`);
     } else {
-      const verdict = await deps.imageGate(engine, request.image, prepared.plan.gate);
-      if (verdict.refused) {
-        throw new BulkheadError('gate', `refused by the image gate: ${request.image} has findings at or above ${prepared.plan.gate.failOn} (use --no-gate only where the policy allows it)`, { details: verdict.summary });
-      }
+      await passImageGate(engine, request.image, imageId, prepared.plan.gate, imageGate, deps);
+      auditedImageId = imageId;
     }
   }
 
   const options = createOptionsFor(prepared, imageUser, deps.toolVersion);
   const { id } = await engine.createContainer(options);
+  if (auditedImageId !== undefined) await checkSameImage(engine, id, auditedImageId, request);
 
   if (request.detach) {
     try {

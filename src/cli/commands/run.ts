@@ -68,12 +68,13 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addHelpText('after', RUN_HELP)
     .action(async (image: string, command: string[], flags: RunCommandFlags) => {
       // loaded here, not at the top, so other commands (and --help) never pay for them
-      const [{ buildRunRequest }, { defaultPolicyServices, defaultImageGate }, { connectEngine }, { toolVersion }, runtime] = await Promise.all([
+      const [{ buildRunRequest }, { defaultPolicyServices, defaultImageGate }, { connectEngine }, { toolVersion }, runtime, { fileGateCache }] = await Promise.all([
         import('../../runtime/request.js'),
         import('../../runtime/services.js'),
         import('../../engine/dockerode-client.js'),
         import('../../version.js'),
         import('../../runtime/run.js'),
+        import('../../runtime/gate-cache.js'),
       ]);
       const cwd = process.cwd();
       const request = buildRunRequest(image, command, flags, { cwd, env: ctx.io.env });
@@ -82,6 +83,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         policy,
         connectEngine,
         toolVersion: toolVersion(),
+        gateCache: fileGateCache(ctx.io.env),
         ...(imageGate ? { imageGate } : {}),
       };
       const settings = { cwd, ...(flags.policy !== undefined ? { policy: flags.policy } : {}) };

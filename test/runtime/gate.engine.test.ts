@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectEngine } from '../../src/engine/dockerode-client.js';
+import { BulkheadError } from '../../src/errors.js';
+import { fileGateCache, gateCacheKey, type GateCache, type GateVerdict } from '../../src/runtime/gate-cache.js';
+import { buildRunRequest, type RunFlags } from '../../src/runtime/request.js';
+import { runContainer, type ImageGate } from '../../src/runtime/run.js';
+import { defaultPolicyServices } from '../../src/runtime/services.js';
+import { docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
+
+const LABEL = 'bulkhead-test=runtime-gate';
+const scratch = mkdtempSync(join(tmpdir(), 'bulkhead-gate-'));
+afterAll(() => {
+  removeContainersLabelled(LABEL);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function memoryCache(): GateCache & { entries: Map<string, GateVerdict> } {
+  const entries = new Map<string, GateVerdict>();
+  return { entries, get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
+}
+
+function fakeGate(verdict: GateVerdict): ImageGate & { calls: string[] } {
+  const calls: string[] = [];
+  const gate = async (_engine: unknown, ref: string) => {
+    calls.push(ref);
+    return verdict;
+  };
+  return Object.assign(gate, { calls });
+}
+
+async function run(policy: string, flags: RunFlags, imageGate: ImageGate, gateCache: GateCache) {
+  const request = buildRunRequest(TEST_IMAGE, ['true'], { rm: true, label: [LABEL], ...flags }, { cwd: process.cwd(), env: {} });
+  const err = new PassThrough();
+  let stderr = '';
+  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await runContainer(request, { policy, cwd: process.cwd() }, { stdout: new PassThrough().resume(), stderr: err, env: process.env }, {
+    policy: await defaultPolicyServices(),
+    connectEngine,
+    toolVersion: 'test',
+    imageGate,
+    gateCache,
+  });
+  return { code, stderr };
+}
+
+const imageId = () => docker(['image', 'inspect', '--format', '{{.Id}}', TEST_IMAGE]);
+const containers = () => docker(['ps', '-aq', '--filter', `label=${LABEL}`]).split('\n').filter(Boolean);
+
+describe('the image gate in bulkhead run', () => {
+  it('refuses before anything is created, with the findings as details', async () => {
+    const gate = fakeGate({ refused: true, summary: ['high IMG001 /bin/su is setuid root'] });
+    const err = await run('untrusted', {}, gate, memoryCache()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BulkheadError);
+    expect((err as BulkheadError).kind).toBe('gate');
+    expect((err as BulkheadError).message).toContain(`refused by the image gate: ${TEST_IMAGE} has findings at or above high`);
+    expect((err as BulkheadError).details).toEqual(['high IMG001 /bin/su is setuid root']);
+    expect(containers()).toEqual([]);
+  });
+  it('audits the image id, runs when it passes, and reuses the verdict for the same image', async () => {
+    const gate = fakeGate({ refused: false, summary: [] });
+    const cache = memoryCache();
+    expect((await run('untrusted', {}, gate, cache)).code).toBe(0);
+    expect((await run('untrusted', {}, gate, cache)).code).toBe(0);
+    expect(gate.calls).toEqual([imageId()]);
+    expect(cache.entries.size).toBe(1);
+  });
+  it('--no-gate skips it where the policy allows skipping (default)', async () => {
+    const gate = fakeGate({ refused: true, summary: ['x'] });
+    expect((await run('default', { gate: false }, gate, memoryCache())).code).toBe(0);
+    expect(gate.calls).toEqual([]);
+  });
+  it('without an image auditor it says the image was not audited', async () => {
+    const request = buildRunRequest(TEST_IMAGE, ['true'], { rm: true, label: [LABEL] }, { cwd: process.cwd(), env: {} });
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await runContainer(request, { policy: 'untrusted', cwd: process.cwd() }, { stdout: new PassThrough().resume(), stderr: err, env: process.env }, {
+      policy: await defaultPolicyServices(),
+      connectEngine,
+      toolVersion: 'test',
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('the image was not audited');
+  });
+});
+
+describe('gate verdict cache on disk', () => {
+  const gate = { enabled: true, failOn: 'high' as const, allowSkip: false, setuidAllowlist: [] };
+  it('round-trips, and keys on image id, gate settings and version', () => {
+    const cache = fileGateCache({}, join(scratch, 'c1'));
+    const key = gateCacheKey('sha256:aa', gate, '1.0.0');
+    expect(cache.get(key)).toBeUndefined();
+    cache.set(key, { refused: true, summary: ['one'] });
+    expect(cache.get(key)).toEqual({ refused: true, summary: ['one'] });
+    expect(gateCacheKey('sha256:bb', gate, '1.0.0')).not.toBe(key);
+    expect(gateCacheKey('sha256:aa', { ...gate, failOn: 'critical' }, '1.0.0')).not.toBe(key);
+    expect(gateCacheKey('sha256:aa', gate, '1.0.1')).not.toBe(key);
+  });
+  it('ignores a corrupt entry and an unwritable directory', () => {
+    const dir = join(scratch, 'c2');
+    const cache = fileGateCache({}, dir);
+    cache.set('k', { refused: false, summary: [] });
+    writeFileSync(join(dir, 'k.json'), '{"refused": "no"');
+    expect(cache.get('k')).toBeUndefined();
+    const file = join(scratch, 'not-a-dir');
+    writeFileSync(file, '');
+    expect(() => fileGateCache({}, join(file, 'sub')).set('k', { refused: false, summary: [] })).not.toThrow();
+  });
+  it('lives under XDG_CACHE_HOME when set', () => {
+    const cache = fileGateCache({ XDG_CACHE_HOME: join(scratch, 'xdg') });
+    cache.set('k', { refused: false, summary: ['ok'] });
+    expect(fileGateCache({ XDG_CACHE_HOME: join(scratch, 'xdg') }).get('k')).toEqual({ refused: false, summary: ['ok'] });
+  });
+});
