@@ -377,6 +377,13 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'trusted registry', text: 'FROM registry.example.com/base/node:22', options: { settings: { trustedRegistries: ['registry.example.com'] } } },
     ],
   },
+  DF036: {
+    fires: [{ name: 'unpinned', text: F + 'RUN apt-get install -y --no-install-recommends curl git=1:2.39.5-0+deb12u1' }],
+    clean: [
+      { name: 'all pinned', text: F + 'RUN apt-get install -y --no-install-recommends curl=8.5.0-2 git=1:2.39.5-0+deb12u1' },
+      { name: 'local .deb', text: F + 'RUN apt-get install -y ./pkg.deb' },
+    ],
+  },
   DF035: {
     fires: [{ name: 'pipe without pipefail', text: F + 'RUN wget -qO- https://x.example/a.tgz | tar xz' }],
     clean: [

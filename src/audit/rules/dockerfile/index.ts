@@ -35,6 +35,7 @@ import { suppressionWithoutReason } from './suppression-without-reason.js';
 import { unusedSuppression } from './unused-suppression.js';
 import { untrustedRegistry } from './untrusted-registry.js';
 import { pipeWithoutPipefail } from './pipe-without-pipefail.js';
+import { aptUnpinnedPackages } from './apt-unpinned-packages.js';
 
 // The dockerfile rule family: one import per rule file, in id order. Ids are permanent.
 export const dockerfileRules: Array<Rule<DockerfileFacts>> = [
@@ -73,4 +74,5 @@ export const dockerfileRules: Array<Rule<DockerfileFacts>> = [
   unusedSuppression, // DF033
   untrustedRegistry, // DF034
   pipeWithoutPipefail, // DF035
+  aptUnpinnedPackages, // DF036
 ];
