@@ -6,7 +6,8 @@ import { engineConfinement } from '../container/normalize.js';
 import { runsAsRoot } from '../container/predicates.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { DaemonJson, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import type { DaemonJson, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import { ENGINE_FILES, TLS_FILES } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -40,6 +41,19 @@ function dockerdProcesses(procRoot: string): Array<{ pid: number; argv: string[]
   return out;
 }
 
+/**
+ * Where JSON.parse stopped, from its message: "... at position N", or (newer V8) the quoted
+ * context around the unexpected token, found again in the text.
+ */
+export function jsonErrorOffset(message: string, text: string): number | undefined {
+  const pos = /position (\d+)/.exec(message)?.[1];
+  if (pos !== undefined) return Number(pos);
+  const m = /^Unexpected token '(.+?)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!m) return undefined;
+  const at = text.indexOf(m[2]!);
+  return at < 0 ? undefined : at + Math.max(0, m[2]!.indexOf(m[1]!));
+}
+
 /** Reads daemon.json: a missing file is the common case and fine; not-JSON is a problem to report, and the other checks go on. */
 export function readDaemonJson(path: string): DaemonJson {
   let text: string;
@@ -57,8 +71,8 @@ export function readDaemonJson(path: string): DaemonJson {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    const pos = /position (\d+)/.exec((err as Error).message)?.[1];
-    const line = pos === undefined ? undefined : text.slice(0, Number(pos)).split('\n').length;
+    const pos = jsonErrorOffset((err as Error).message, text);
+    const line = pos === undefined ? undefined : text.slice(0, pos).split('\n').length;
     return { path, status: 'invalid', ...owner, problem: `${path}${line ? `:${line}` : ''}: not valid JSON (${(err as Error).message.split('\n')[0]}); daemon.json checks skipped` };
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -127,6 +141,70 @@ async function imagesSummary(engine: EngineClient): Promise<ImagesSummary> {
   };
 }
 
+function engineFiles(config: Record<string, unknown> | undefined): EngineFileFacts[] {
+  const out: EngineFileFacts[] = [];
+  const add = (path: string, maxMode: number, rootOwned: boolean, cis: string[]) => {
+    try {
+      const st = statSync(path);
+      out.push({ path, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, maxMode, rootOwned, cis });
+    } catch {
+      // not on this host (another distribution's path, or TLS not configured)
+    }
+  };
+  for (const f of ENGINE_FILES) for (const p of f.paths) add(p, f.maxMode, f.rootOwned, f.cis);
+  for (const t of TLS_FILES) {
+    const p = config?.[t.key];
+    if (typeof p === 'string') add(p, t.maxMode, true, t.cis);
+  }
+  return out;
+}
+
+/** auditd watches from its rule files: `-w PATH` and `-F path=PATH` / `-F dir=PATH`. */
+export function auditdWatches(etcRoot: string): { configDir: string | undefined; watched: string[] } {
+  const dir = `${etcRoot}/audit`;
+  let files: string[];
+  try {
+    files = [`${dir}/audit.rules`, ...readdirSync(`${dir}/rules.d`).filter((f) => f.endsWith('.rules')).map((f) => `${dir}/rules.d/${f}`)];
+  } catch {
+    try {
+      statSync(`${dir}/audit.rules`);
+      files = [`${dir}/audit.rules`];
+    } catch {
+      return { configDir: undefined, watched: [] };
+    }
+  }
+  const watched = new Set<string>();
+  for (const f of files) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const w = /^\s*-w\s+(\S+)/.exec(line)?.[1];
+      if (w) watched.add(w.replace(/\/+$/, ''));
+      for (const m of line.matchAll(/-F\s+(?:path|dir)=(\S+)/g)) watched.add(m[1]!.replace(/\/+$/, ''));
+    }
+  }
+  return { configDir: dir, watched: [...watched].sort() };
+}
+
+/** Whether the data root (or a directory above it, other than /) is its own mount. */
+function dataRootMount(path: string, procRoot: string): { path: string; separateMount: boolean } {
+  let mountPoints: string[] = [];
+  try {
+    mountPoints = readFileSync(`${procRoot}/self/mountinfo`, 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4] ?? '')
+      .filter(Boolean);
+  } catch {
+    // no mount table: say "not separate" rather than guess
+  }
+  const separateMount = mountPoints.some((m) => m !== '/' && (path === m || path.startsWith(`${m}/`)) && !m.startsWith(`${path}/`));
+  return { path, separateMount };
+}
+
 function component(v: EngineVersion, name: string): string | undefined {
   return v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Version;
 }
@@ -172,7 +250,15 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
     daemonJson,
     ...(socket ? { socket } : {}),
     swarmActive: swarm.LocalNodeState === 'active',
+    storageDriver: typeof info.Driver === 'string' ? info.Driver : '',
+    containersStopped: typeof info.ContainersStopped === 'number' ? info.ContainersStopped : 0,
   };
+  if (local && !confinement.rootless) {
+    // host files describe this machine's rootful engine; a rootless engine's are the user's own
+    facts.engineFiles = engineFiles(daemonJson.config);
+    facts.auditd = auditdWatches(etcRoot);
+  }
+  if (local && typeof info.DockerRootDir === 'string') facts.dataRoot = dataRootMount(info.DockerRootDir, procRoot);
   try {
     facts.images = await imagesSummary(engine);
   } catch (err) {

@@ -80,9 +80,13 @@ export function daemonSettings(
     insecureRegistries: insecureRegistries(info, config, flags),
     authorizationPlugins: stringList(plugins.Authorization),
     plainTcpEndpoint,
+    debug: info.Debug === true,
   };
   if (!local) return settings;
   const c = config ?? {};
+  const logLevel = flags.get('log-level')?.at(-1) ?? (typeof c['log-level'] === 'string' ? c['log-level'] : undefined);
+  settings.debug = settings.debug || flagBool(flags, 'debug') === true || c.debug === true || logLevel === 'debug';
+  settings.iptables = flagBool(flags, 'iptables') ?? jsonBool(c, 'iptables') ?? true;
   settings.icc = flagBool(flags, 'icc') ?? jsonBool(c, 'icc') ?? true;
   settings.noNewPrivileges = flagBool(flags, 'no-new-privileges') ?? jsonBool(c, 'no-new-privileges') ?? false;
   settings.userlandProxy = flagBool(flags, 'userland-proxy') ?? jsonBool(c, 'userland-proxy') ?? true;

@@ -19,6 +19,25 @@ export interface HostFacts {
   socket?: SocketFacts;
   images?: ImagesSummary;
   swarmActive: boolean;
+  /** GET /info Driver */
+  storageDriver: string;
+  containersStopped: number;
+  /** local engines only: owner/mode of the engine's files that exist (CIS section 3) */
+  engineFiles?: EngineFileFacts[];
+  /** local engines only: auditd watches (CIS 1.1.x); undefined configDir = auditd not configured */
+  auditd?: { configDir: string | undefined; watched: string[] };
+  /** local engines only: the data root and whether it is its own mount */
+  dataRoot?: { path: string; separateMount: boolean };
+}
+
+export interface EngineFileFacts {
+  path: string;
+  uid: number;
+  gid: number;
+  mode: number;
+  maxMode: number;
+  rootOwned: boolean;
+  cis: string[];
 }
 
 /** The daemon's effective settings: GET /info, then daemon.json and dockerd flags (local only). */
@@ -41,6 +60,10 @@ export interface DaemonSettings {
   tlsVerify?: boolean;
   /** true when this audit talked to the engine over tcp:// without TLS */
   plainTcpEndpoint: boolean;
+  /** GET /info Debug, or log-level debug in daemon.json / flags */
+  debug: boolean;
+  /** --iptables / "iptables"; undefined = unknown (remote) */
+  iptables?: boolean;
 }
 
 export interface DaemonJson {

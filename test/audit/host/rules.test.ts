@@ -17,7 +17,7 @@ function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
       loggingDriver: 'json-file',
       logOpts: { 'max-size': '10m' },
       insecureRegistries: [],
-      authorizationPlugins: [],
+      authorizationPlugins: ['opa-docker-authz'],
       icc: false,
       noNewPrivileges: true,
       userlandProxy: false,
@@ -25,11 +25,18 @@ function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
       hosts: [],
       tlsVerify: false,
       plainTcpEndpoint: false,
+      debug: false,
+      iptables: true,
     },
     daemonJson: { path: '/home/u/.config/docker/daemon.json', status: 'read', config: {}, uid: 1000, gid: 1000, mode: 0o644 },
     socket: { path: '/run/user/1000/docker.sock', uid: 1000, gid: 1000, mode: 0o600, owner: 'u', group: 'u', groupMembers: [], auditUid: 1000 },
     images: { count: 3, dangling: 0, rootUser: [] },
     swarmActive: false,
+    storageDriver: 'overlay2',
+    containersStopped: 2,
+    engineFiles: [{ path: '/etc/docker', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }],
+    auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd', '/run/containerd', '/var/lib/docker', '/etc/docker', '/lib/systemd/system/docker.service', '/lib/systemd/system/docker.socket', '/etc/docker/daemon.json', '/usr/bin/containerd', '/usr/bin/runc'] },
+    dataRoot: { path: '/var/lib/docker', separateMount: true },
     ...overrides,
   };
 }
@@ -41,7 +48,7 @@ const rootSocket = { path: '/var/run/docker.sock', uid: 0, gid: 105, mode: 0o660
 type Case = [string, string, Partial<HostFacts>, number, string?];
 const cases: Case[] = [
   ['HS001', 'runc 1.1.5 (Leaky Vessels and 2025 escapes)', { versions: { ...good.versions, runc: '1.1.5' } }, 4, 'high'],
-  ['HS001', 'AuthZ bypass without an authz plugin is low', { versions: { ...good.versions, engine: '26.1.4' } }, 1, 'low'],
+  ['HS001', 'AuthZ bypass without an authz plugin is low', { versions: { ...good.versions, engine: '26.1.4' }, daemon: { ...good.daemon, authorizationPlugins: [] } }, 1, 'low'],
   ['HS001', 'AuthZ bypass with an authz plugin is critical', { versions: { ...good.versions, engine: '26.1.4' }, daemon: { ...good.daemon, authorizationPlugins: ['opa'] } }, 1, 'critical'],
   ['HS001', 'current versions', {}, 0],
   ['HS002', 'rootful without userns-remap', rootful, 1],
@@ -82,6 +89,19 @@ const cases: Case[] = [
   ['HS020', 'daemon.json owned by a user', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'read', uid: 1000, gid: 0, mode: 0o644 } }, 1],
   ['HS020', 'daemon.json root 644', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'read', uid: 0, gid: 0, mode: 0o644 } }, 0],
   ['HS020', 'no daemon.json', { ...rootful, daemonJson: { path: '/etc/docker/daemon.json', status: 'missing' } }, 0],
+  ['HS021', 'unit file writable by its group', { engineFiles: [{ path: '/lib/systemd/system/docker.service', uid: 0, gid: 0, mode: 0o664, maxMode: 0o644, rootOwned: true, cis: ['3.1', '3.2'] }] }, 1],
+  ['HS021', '/etc/docker owned by a user, mode 777', { engineFiles: [{ path: '/etc/docker', uid: 1000, gid: 1000, mode: 0o777, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }] }, 2],
+  ['HS021', 'TLS key readable by others', { engineFiles: [{ path: '/etc/docker/key.pem', uid: 0, gid: 0, mode: 0o644, maxMode: 0o400, rootOwned: true, cis: ['3.13', '3.14'] }] }, 1],
+  ['HS022', 'auditd not configured', { auditd: { configDir: undefined, watched: [] } }, 1],
+  ['HS022', 'only dockerd watched', { auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd'] } }, 8],
+  ['HS022', 'remote engine: unknown', { auditd: undefined }, 0],
+  ['HS023', 'data root on /', { dataRoot: { path: '/var/lib/docker', separateMount: false } }, 1],
+  ['HS024', 'iptables off', { daemon: { ...good.daemon, iptables: false } }, 1],
+  ['HS024', 'iptables unknown (remote)', { daemon: { ...good.daemon, iptables: undefined } }, 0],
+  ['HS025', 'aufs', { storageDriver: 'aufs' }, 1],
+  ['HS026', 'debug logging', { daemon: { ...good.daemon, debug: true } }, 1],
+  ['HS027', 'rootful, no authz plugin', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: [] } }, 1],
+  ['HS028', '30 stopped containers', { containersStopped: 30 }, 1],
 ];
 
 describe('host rules', () => {

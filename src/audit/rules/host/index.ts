@@ -20,6 +20,14 @@ import { rootUserImages } from './root-user-images.js';
 import { danglingImages } from './dangling-images.js';
 import { userlandProxyEnabled } from './userland-proxy-enabled.js';
 import { daemonJsonPermissions } from './daemon-json-permissions.js';
+import { engineFilePermissions } from './engine-file-permissions.js';
+import { engineFilesNotAudited } from './engine-files-not-audited.js';
+import { dataRootNotSeparate } from './data-root-not-separate.js';
+import { iptablesDisabled } from './iptables-disabled.js';
+import { aufsStorageDriver } from './aufs-storage-driver.js';
+import { debugLogging } from './debug-logging.js';
+import { noAuthorizationPlugin } from './no-authorization-plugin.js';
+import { containerSprawl } from './container-sprawl.js';
 
 // The host rule family: one import per rule file, in id order.
 export const hostRules: Array<Rule<HostFacts>> = [
@@ -43,4 +51,12 @@ export const hostRules: Array<Rule<HostFacts>> = [
   danglingImages,
   userlandProxyEnabled,
   daemonJsonPermissions,
+  engineFilePermissions,
+  engineFilesNotAudited,
+  dataRootNotSeparate,
+  iptablesDisabled,
+  aufsStorageDriver,
+  debugLogging,
+  noAuthorizationPlugin,
+  containerSprawl,
 ];

@@ -1,0 +1,40 @@
+/**
+ * Engine files whose owner and mode CIS section 3 checks, and the paths section 1.1 wants
+ * audited by auditd, as data. Paths that do not exist on a host are skipped.
+ */
+export interface EngineFileExpectation {
+  paths: string[];
+  /** widest acceptable permission bits */
+  maxMode: number;
+  /** owner uid 0 and group gid 0 required */
+  rootOwned: boolean;
+  cis: string[];
+}
+
+export const ENGINE_FILES: readonly EngineFileExpectation[] = [
+  { paths: ['/lib/systemd/system/docker.service', '/usr/lib/systemd/system/docker.service', '/etc/systemd/system/docker.service'], maxMode: 0o644, rootOwned: true, cis: ['3.1', '3.2'] },
+  { paths: ['/lib/systemd/system/docker.socket', '/usr/lib/systemd/system/docker.socket', '/etc/systemd/system/docker.socket'], maxMode: 0o644, rootOwned: true, cis: ['3.3', '3.4'] },
+  { paths: ['/etc/docker'], maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] },
+  { paths: ['/etc/default/docker'], maxMode: 0o644, rootOwned: true, cis: ['3.19', '3.20'] },
+  { paths: ['/run/containerd/containerd.sock'], maxMode: 0o660, rootOwned: true, cis: ['3.23', '3.24'] },
+];
+
+/** daemon.json keys naming TLS files, with their widest mode (keys stay private to root). */
+export const TLS_FILES: ReadonlyArray<{ key: string; maxMode: number; cis: string[] }> = [
+  { key: 'tlscacert', maxMode: 0o444, cis: ['3.9', '3.10'] },
+  { key: 'tlscert', maxMode: 0o444, cis: ['3.11', '3.12'] },
+  { key: 'tlskey', maxMode: 0o400, cis: ['3.13', '3.14'] },
+];
+
+/** What auditd should watch (CIS 1.1.x): the engine binaries, data and configuration. */
+export const AUDITED_PATHS: ReadonlyArray<{ path: string; cis: string }> = [
+  { path: '/usr/bin/dockerd', cis: '1.1.3' },
+  { path: '/run/containerd', cis: '1.1.4' },
+  { path: '/var/lib/docker', cis: '1.1.5' },
+  { path: '/etc/docker', cis: '1.1.6' },
+  { path: '/lib/systemd/system/docker.service', cis: '1.1.7' },
+  { path: '/lib/systemd/system/docker.socket', cis: '1.1.9' },
+  { path: '/etc/docker/daemon.json', cis: '1.1.11' },
+  { path: '/usr/bin/containerd', cis: '1.1.14' },
+  { path: '/usr/bin/runc', cis: '1.1.18' },
+];
