@@ -42,6 +42,7 @@ th{background:#f3f4f6}
 .tag.new{color:#b91c1c}.tag.unchanged{color:#6b7280}.tag.fixed{color:#15803d}
 .err{color:#b91c1c}
 details summary{cursor:pointer;color:#374151}
+td>a>code{white-space:nowrap}
 code,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8rem;word-break:break-all}
 dl.props{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.85rem;margin:4px 0 10px}
 dl.props dt{color:#6b7280}dl.props dd{margin:0}
