@@ -75,7 +75,9 @@ export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: 
   }
   // Problems reading targets go to stderr too, whatever the format, so a CI log shows them.
   for (const t of report.targets) for (const e of t.errors) ctx.io.stderr.write(`bulkhead: ${t.name}${e.location?.line ? `:${e.location.line}` : ''}: ${e.message}\n`);
-  const readable = report.targets.filter((t) => t.errors.length === 0 || t.findings.length > 0);
+  // A target counts as read when it has no errors, produced findings, or its auditor says it was
+  // audited despite errors (properties.audited, e.g. a Dockerfile with one unknown instruction).
+  const readable = report.targets.filter((t) => t.errors.length === 0 || t.findings.length > 0 || t.properties?.audited === true);
   if (report.targets.length > 0 && readable.length === 0) return ExitCode.auditUsage;
   return failingFindings(report, opts.failOn).length > 0 ? ExitCode.findings : ExitCode.ok;
 }

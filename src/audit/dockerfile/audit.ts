@@ -79,7 +79,7 @@ function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): Targ
   const { findings, errors } = runDockerfileRules(parsed.facts, options.rules);
   target.findings = findings;
   target.errors.push(...errors);
-  target.properties = { stages: parsed.facts.stages.length, instructions: parsed.facts.instructions.length };
+  target.properties = { audited: true, stages: parsed.facts.stages.length, instructions: parsed.facts.instructions.length };
   return target;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { runCli } from '../../helpers/cli.js';
+import { sarifValidator } from '../report/sarif-schema.js';
 import type { Report } from '../../../src/audit/model.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -160,7 +161,26 @@ describe('bulkhead audit dockerfile: formats, config and baseline', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('empty file');
-    expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
+    const sarif = JSON.parse(readFileSync(out, 'utf8'));
+    const validate = sarifValidator();
+    validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'DF010').locations[0].physicalLocation.region.startLine).toBe(2);
+  });
+
+  it('--policy supplies the threshold when --fail-on is not given', async () => {
+    // api.Dockerfile's worst finding is high: the default policy gates on critical only
+    expect((await runCli(['audit', 'dockerfile', p('repo/svc/api/api.Dockerfile'), '--policy', 'default'])).code).toBe(0);
+    expect((await runCli(['audit', 'dockerfile', p('repo/svc/api/api.Dockerfile'), '--policy', 'default', '--fail-on', 'high'])).code).toBe(1);
+    expect((await runCli(['audit', 'dockerfile', p('repo/svc/api/api.Dockerfile'), '--policy', 'untrusted'])).code).toBe(1);
+  });
+
+  it('a clean file with a parse problem still counts as read (exit 0, not 2)', async () => {
+    const f = p('clean-but-odd.Dockerfile');
+    writeFileSync(f, `${GOOD}ONBUILDX nothing\n`);
+    const r = await runCli(['audit', 'dockerfile', f]);
+    expect(r.stderr).toContain('unknown instruction ONBUILDX');
+    expect(r.code).toBe(0);
   });
 
   it('.bulkhead.yaml: severity override, disabled rule, ignore with reason, expired ignore reported', async () => {
