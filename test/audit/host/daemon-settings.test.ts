@@ -49,3 +49,18 @@ describe('daemonSettings', () => {
     expect(s.plainTcpEndpoint).toBe(true);
   });
 });
+
+describe('engineConfinement', () => {
+  it('detects a rootless engine and what the host enforces from SecurityOptions', async () => {
+    const { engineConfinement } = await import('../../../src/audit/container/normalize.js');
+    expect(engineConfinement({ SecurityOptions: ['name=seccomp,profile=default', 'name=rootless', 'name=cgroupns'], CgroupVersion: '2' })).toEqual({
+      seccomp: true,
+      apparmor: false,
+      selinux: false,
+      userns: false,
+      rootless: true,
+      cgroupVersion: '2',
+    });
+    expect(engineConfinement({ SecurityOptions: ['name=apparmor', 'name=userns'] })).toMatchObject({ apparmor: true, userns: true, rootless: false, seccomp: false, cgroupVersion: '1' });
+  });
+});
