@@ -162,6 +162,16 @@ describe('exit codes and lifecycle', () => {
     expect(plan.resources.pidsLimit).toBe(64);
     expect(labels['io.bulkhead.plan-hash']).toBe(planHash(plan));
   });
+  it('service: bridge network, NET_BIND_SERVICE, -p bound to the policy host IP', async () => {
+    const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-labels', '--policy', 'service', '--no-gate', '-p', '18080:80', TEST_IMAGE, '--', 'sleep', '30']);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    const hc = JSON.parse(docker(['inspect', '--format', '{{json .HostConfig}}', id])) as { NetworkMode: string; CapAdd: string[]; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
+    docker(['rm', '-f', id]);
+    expect(hc.NetworkMode).toBe('bridge');
+    expect(hc.CapAdd).toEqual(['NET_BIND_SERVICE']);
+    expect(hc.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] });
+  });
   it('a container that exits 1 is restarted exactly N times, then stays stopped', async () => {
     const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-restart', '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'exit 1']);
     expect(r.code, r.stderr).toBe(0);
