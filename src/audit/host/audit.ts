@@ -1,4 +1,5 @@
 import { connectEngine } from '../../engine/dockerode-client.js';
+import { parseEngineUrl } from '../../engine/endpoint.js';
 import type { EngineClient } from '../../engine/client.js';
 import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
@@ -78,6 +79,15 @@ async function auditOneHost(url: string | undefined, options: HostAuditOptions, 
  */
 export async function auditHosts(options: HostAuditOptions): Promise<TargetResult[]> {
   const urls: Array<string | undefined> = options.hosts.length ? [...new Set(options.hosts)] : [undefined];
+  // a URL that cannot name an engine is a usage error for the whole command, not an unreachable host
+  for (const url of urls) {
+    if (url === undefined) continue;
+    try {
+      parseEngineUrl(url);
+    } catch (err) {
+      throw new BulkheadError('usage', `--host ${url}: ${describeError(err)}`);
+    }
+  }
   const results = await Promise.all(urls.map((u) => auditOneHost(u, options, urls.length > 1)));
   if (!results.some((r) => r.reachable)) {
     const messages = results.flatMap((r) => r.targets.flatMap((t) => t.errors.map((e) => `${t.name}: ${e.message}`)));

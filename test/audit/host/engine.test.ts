@@ -146,6 +146,12 @@ describe('audit host', () => {
     expect(r.stderr).toContain('garbage.sock');
   });
 
+  it('a --host that is not an engine URL is a usage error (exit 2), not an unreachable engine', async () => {
+    const r = await runCli(['audit', 'host', '--host', 'unix:///var/run/docker.sock', '--host', 'ftp://example', '--config', '/dev/null']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('bulkhead: --host ftp://example: engine URL "ftp://example" has an unsupported scheme ftp: (expected unix://, tcp:// or ssh://)');
+  });
+
   it('a daemon.json that is not JSON is a clear error, and the other checks go on', async () => {
     const bad = join(work, 'daemon.json');
     writeFileSync(bad, '{\n  "icc": false,\n  "log-opts": { "max-size": "10m" \n}\n');
