@@ -19,7 +19,13 @@ export async function defaultPolicyServices(): Promise<PolicyServices> {
   };
 }
 
-/** The image gate, when the image auditor provides one (see src/audit/image/gate.ts). */
+/**
+ * The audit-then-run gate of the image auditor (src/audit/image/gate.ts), imported only when a
+ * run actually audits an image (the policy enables the gate and the verdict is not cached).
+ */
 export async function defaultImageGate(): Promise<ImageGate | undefined> {
-  return undefined;
+  return async (engine, imageRef, gate) => {
+    const { runImageGate } = await import('../audit/image/gate.js');
+    return runImageGate(engine, imageRef, gate);
+  };
 }

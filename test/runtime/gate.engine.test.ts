@@ -9,12 +9,15 @@ import { fileGateCache, gateCacheKey, type GateCache, type GateVerdict } from '.
 import { buildRunRequest, type RunFlags } from '../../src/runtime/request.js';
 import { runContainer, type ImageGate } from '../../src/runtime/run.js';
 import { defaultPolicyServices } from '../../src/runtime/services.js';
-import { docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
+import { runCli } from '../helpers/cli.js';
+import { buildDerivedImage, docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
 
 const LABEL = 'bulkhead-test=runtime-gate';
 const scratch = mkdtempSync(join(tmpdir(), 'bulkhead-gate-'));
+const SUID_IMAGE = 'bulkhead-test/runtime-suid:1';
 afterAll(() => {
   removeContainersLabelled(LABEL);
+  docker(['rmi', '-f', SUID_IMAGE], { allowFail: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -85,6 +88,28 @@ describe('the image gate in bulkhead run', () => {
     });
     expect(code).toBe(0);
     expect(stderr).toContain('the image was not audited');
+  });
+});
+
+describe('the real image gate (src/audit/image/gate.ts) through the CLI', () => {
+  it('refuses an image with a setuid-root binary under untrusted: exit 118, findings listed', async () => {
+    buildDerivedImage(SUID_IMAGE, 'RUN chmod 4755 /bin/busybox');
+    const env = { XDG_CACHE_HOME: join(scratch, 'cli-cache') };
+    const r = await runCli(['run', '--rm', '--label', LABEL, '--policy', 'untrusted', SUID_IMAGE, '--', 'true'], { env });
+    expect(r.code, r.stderr).toBe(118);
+    expect(r.stderr).toMatch(/refused by the image gate: bulkhead-test\/runtime-suid:1 has findings at or above high/);
+    expect(r.stderr).toMatch(/\/bin\/busybox/);
+    expect(containers()).toEqual([]);
+    // the verdict is cached by image id: the same refusal without auditing again
+    const again = await runCli(['run', '--rm', '--label', LABEL, '--policy', 'untrusted', SUID_IMAGE, '--', 'true'], { env });
+    expect(again.code).toBe(118);
+    expect(again.stderr).toBe(r.stderr);
+  });
+  it('passes the plain test image and runs it', async () => {
+    const r = await runCli(['run', '--rm', '--label', LABEL, '--policy', 'untrusted', TEST_IMAGE, '--', 'echo', 'ran'], { env: { XDG_CACHE_HOME: join(scratch, 'cli-cache') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('ran\n');
+    expect(r.stderr).not.toContain('not audited');
   });
 });
 

@@ -10,13 +10,18 @@ import { planHash } from '../../src/policy/hash.js';
 import { buildRunRequest } from '../../src/runtime/request.js';
 import { runContainer } from '../../src/runtime/run.js';
 import { defaultPolicyServices } from '../../src/runtime/services.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli as runCliWithEnv } from '../helpers/cli.js';
 import { buildDerivedImage, docker, removeContainersLabelled, TEST_IMAGE } from '../helpers/engine.js';
 
 const LABEL = 'bulkhead-test=runtime';
 const USER_IMAGE = 'bulkhead-test/runtime-user:1';
 const label = ['--label', LABEL];
 let scratch: string;
+
+/** The CLI with the gate's verdict cache in this test's scratch folder, not in ~/.cache. */
+function runCli(args: string[], options: { env?: Record<string, string | undefined> } = {}) {
+  return runCliWithEnv(args, { env: { XDG_CACHE_HOME: join(scratch, 'cache'), ...options.env } });
+}
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'bulkhead-runtime-'));
