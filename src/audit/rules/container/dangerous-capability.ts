@@ -37,6 +37,7 @@ export const dangerousCapability: Rule<ContainerFacts> = {
     fix: 'Remove the capability (--cap-add) from the container definition; if the workload really needs it, isolate that workload on its own host and document why.',
     references: ['https://man7.org/linux/man-pages/man7/capabilities.7.html'],
     cis: ['5.3'],
+    example: { bad: 'docker run -d --cap-add SYS_ADMIN app', good: 'docker run -d --cap-drop ALL app' },
   },
   check: (c) => {
     // --privileged already has them all; CT001 says so once.

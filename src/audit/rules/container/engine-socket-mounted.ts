@@ -26,6 +26,7 @@ export const engineSocketMounted: Rule<ContainerFacts> = {
     fix: 'Remove the socket mount. Tools that need the engine should talk to a filtering proxy that allows only the API calls they need, or run outside containers.',
     references: ['https://docs.docker.com/engine/security/#docker-daemon-attack-surface'],
     cis: ['5.31'],
+    example: { bad: 'docker run -d -v /var/run/docker.sock:/var/run/docker.sock:ro portainer/agent', good: 'docker run -d -e DOCKER_HOST=tcp://socket-proxy:2375 portainer/agent' },
   },
   check: (c) =>
     c.mounts

@@ -11,6 +11,7 @@ export const noCpuLimit: Rule<ContainerFacts> = {
     rationale: 'Without --cpus (or a CPU quota or shares) a busy or hijacked container (a crypto miner, say) starves every other container and the host of CPU time.',
     fix: 'Set --cpus to what the service needs, or --cpu-shares to weigh it against its neighbours.',
     cis: ['5.11'],
+    example: { bad: 'docker run -d app', good: 'docker run -d --cpus 1 app' },
   },
   check: (c) => {
     const r = c.resources;

@@ -12,6 +12,7 @@ export const planLabelMismatch: Rule<ContainerFacts> = {
       'The io.bulkhead.plan label is what the drift check compares against, and io.bulkhead.plan-hash seals it. A plan that does not match its hash, cannot be read, or is missing was edited or copied by hand: the container can no longer be shown to follow any reviewed policy.',
     fix: 'Recreate the container with `bulkhead run`; never copy or edit io.bulkhead.* labels by hand.',
     cis: [],
+    example: { bad: "docker run -d --label io.bulkhead.plan='{...edited...}' --label io.bulkhead.plan-hash=<copied> app", good: 'bulkhead run --policy service -d app' },
   },
   check: (c) => {
     const r = c.recordedPlan;

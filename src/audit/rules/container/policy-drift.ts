@@ -13,6 +13,7 @@ export const policyDrift: Rule<ContainerFacts> = {
       'A container started by `bulkhead run` records the hardening plan it was started with, sealed by its hash. `docker update`, a recreated container with copied labels or an edited compose file can loosen limits, capabilities or confinement afterwards without anyone re-reviewing the policy; each difference between the live configuration and the plan is reported.',
     fix: 'Recreate the container with `bulkhead run --policy NAME`, or change the policy (and have it reviewed) if the new setting is intended.',
     cis: [],
+    example: { bad: 'bulkhead run --policy service -d app\ndocker update --memory 4g --memory-swap 4g <container>', good: 'bulkhead run --policy service -d app' },
   },
   check: (c) => {
     // an altered or unsealed plan proves nothing; CT028 reports it instead

@@ -13,6 +13,7 @@ export const privileged: Rule<ContainerFacts> = {
     fix: 'Recreate the container without --privileged. Add back only the capabilities (--cap-add) and devices (--device) the workload needs, or run it with `bulkhead run` under a policy.',
     references: ['https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities'],
     cis: ['5.4'],
+    example: { bad: 'docker run -d --privileged nginx', good: 'docker run -d --cap-drop ALL --cap-add NET_BIND_SERVICE nginx' },
   },
   check: (c) => (c.privileged ? [{ message: `container ${c.name} runs with --privileged: full host access` }] : []),
 };

@@ -14,6 +14,7 @@ export const secretInEnv: Rule<ContainerFacts> = {
     fix: 'Pass secrets as files (Docker/Compose secrets mounted under /run/secrets, read by a *_FILE variable) and rotate the exposed value.',
     references: ['https://docs.docker.com/engine/swarm/secrets/'],
     cis: ['4.10'],
+    example: { bad: 'docker run -d -e GITHUB_TOKEN=ghp_... app', good: 'docker run -d -v ./token:/run/secrets/github_token:ro -e GITHUB_TOKEN_FILE=/run/secrets/github_token app' },
   },
   check: (c) =>
     c.env.flatMap(({ name, value }) => {

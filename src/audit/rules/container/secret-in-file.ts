@@ -12,6 +12,7 @@ export const secretInFile: Rule<ContainerFacts> = {
       "A token, key or password written into the container's writable layer outlives the process that wrote it: it is included by docker commit and docker export, read by anyone with Engine API access, and survives restarts of the container.",
     fix: 'Remove the file, rotate the secret, and hand secrets to the container as mounted secret files on tmpfs rather than writing them to its filesystem.',
     cis: ['4.10'],
+    example: { bad: "docker exec app sh -c 'echo ghp_... > /srv/token'" },
   },
   check: (c) =>
     (c.files?.secrets ?? []).map((s) => ({

@@ -12,6 +12,7 @@ export const setuidFileAdded: Rule<ContainerFacts> = {
       'A setuid or setgid file that appeared while the container ran was not in its image: it is the classic mark of an intruder keeping a way back to root (a copied shell with mode 4755). With --fs full, setuid files that came with the image are listed too, at a lower severity, since each is a privilege-escalation path unless no-new-privileges is set.',
     fix: 'Find out what created the file (docker diff, the container logs), recreate the container from its image, and run with --security-opt no-new-privileges and a read-only root filesystem.',
     cis: ['4.8'],
+    example: { bad: "docker exec app sh -c 'cp /bin/sh /opt/.sh && chmod 4755 /opt/.sh'" },
   },
   check: (c) =>
     (c.files?.specialFiles ?? []).map((f) => {

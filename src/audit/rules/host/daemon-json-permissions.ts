@@ -11,6 +11,7 @@ export const daemonJsonPermissions: Rule<HostFacts> = {
     rationale: 'Whoever can write daemon.json decides how the engine runs at its next restart (hosts, authorization plugins, runtimes): it must be owned by root and not writable by group or others.',
     fix: 'chown root:root /etc/docker/daemon.json && chmod 644 /etc/docker/daemon.json',
     cis: ['3.17', '3.18'],
+    example: { bad: '-rw-rw-r-- root root /etc/docker/daemon.json', good: '-rw-r--r-- root root /etc/docker/daemon.json' },
   },
   check: (h) => {
     const j = h.daemonJson;

@@ -11,6 +11,7 @@ export const debugLogging: Rule<HostFacts> = {
     rationale: 'Debug logging writes request details (including environment and labels of created containers) to the journal, and its volume buries the events worth reading. The info level keeps what an investigation needs.',
     fix: 'Set "log-level": "info" and remove "debug": true from daemon.json (or -D / --log-level debug from the unit).',
     cis: ['2.3'],
+    example: { bad: '{ "debug": true }', good: '{ "log-level": "info" }' },
   },
   check: (h) => (h.daemon.debug ? [{ message: `engine ${h.endpoint} logs at debug level` }] : []),
 };

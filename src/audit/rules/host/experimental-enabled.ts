@@ -11,6 +11,7 @@ export const experimentalEnabled: Rule<HostFacts> = {
     rationale: 'Experimental engine features are not covered by the usual stability and security review, and can change or open new API surface between releases.',
     fix: 'Remove "experimental": true from daemon.json on production hosts.',
     cis: ['2.18'],
+    example: { bad: '{ "experimental": true }', good: '{}' },
   },
   check: (h) => (h.daemon.experimental ? [{ message: `engine ${h.endpoint} runs with experimental features enabled` }] : []),
 };

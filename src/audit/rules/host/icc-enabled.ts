@@ -11,6 +11,7 @@ export const iccEnabled: Rule<HostFacts> = {
     rationale: 'With icc enabled (the default) every container on the default bridge can reach every port of every other one: one compromised container can attack its neighbours directly.',
     fix: 'Set "icc": false in daemon.json and connect containers that must talk through user-defined networks.',
     cis: ['2.2'],
+    example: { bad: '{}', good: '{ "icc": false }' },
   },
   check: (h) => (h.daemon.icc === true ? [{ message: `engine ${h.endpoint} allows inter-container communication on the default bridge (icc not false)` }] : []),
 };

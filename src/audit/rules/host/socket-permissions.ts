@@ -12,6 +12,7 @@ export const socketPermissions: Rule<HostFacts> = {
       'Write access to the engine socket is root on the host. It must belong to root and the docker group (or, for a rootless engine, to its user) with mode 660 or stricter; anything wider gives every local user, or every process of some service account, control of the engine.',
     fix: 'chown root:docker on the socket and chmod 660 (systemd: SocketUser=root, SocketGroup=docker, SocketMode=0660 in docker.socket); for a rootless engine keep it 0600 under $XDG_RUNTIME_DIR.',
     cis: ['3.15', '3.16'],
+    example: { bad: 'srw-rw-rw- root docker /var/run/docker.sock', good: 'srw-rw---- root docker /var/run/docker.sock' },
   },
   check: (h) => {
     const s = h.socket;

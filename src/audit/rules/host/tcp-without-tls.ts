@@ -13,6 +13,7 @@ export const tcpWithoutTls: Rule<HostFacts> = {
     fix: 'Remove the tcp:// listener, or require mutual TLS ("tlsverify": true with tlscacert/tlscert/tlskey); to manage remote engines use ssh:// instead.',
     references: ['https://docs.docker.com/engine/security/protect-access/'],
     cis: ['2.7'],
+    example: { bad: '{ "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"] }', good: '{ "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"], "tlsverify": true,\n  "tlscacert": "/etc/docker/ca.pem", "tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem" }' },
   },
   check: (h) => {
     const out = [];

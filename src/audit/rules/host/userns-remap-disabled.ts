@@ -13,6 +13,7 @@ export const usernsRemapDisabled: Rule<HostFacts> = {
     fix: 'Set "userns-remap": "default" in /etc/docker/daemon.json and restart the engine (existing images are re-extracted), or run the engine rootless.',
     references: ['https://docs.docker.com/engine/security/userns-remap/'],
     cis: ['2.9'],
+    example: { bad: '{}', good: '{ "userns-remap": "default" }' },
   },
   check: (h) => (h.confinement.userns || h.rootless ? [] : [{ message: `engine ${h.endpoint} does not remap user namespaces: container root is host root` }]),
 };
