@@ -216,6 +216,16 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   const onTerm = () => forward('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  // `bulkhead run ... | head -1`: once the reader is gone (EPIPE) the output has nowhere to go;
+  // stop the container, as a local pipeline's writer would die of SIGPIPE, instead of crashing
+  let outputClosed = false;
+  const onOutputError = () => {
+    if (outputClosed) return;
+    outputClosed = true;
+    engine.killContainer(id, 'SIGKILL').catch(() => undefined);
+  };
+  io.stdout.on('error', onOutputError);
+  io.stderr.on('error', onOutputError);
   let removed = false;
   try {
     // --rm: the engine removes the container (AutoRemove) and this wait, asked before start
@@ -236,6 +246,11 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   } finally {
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
+    // after an EPIPE, late writes of the draining attach stream fail too: keep swallowing them
+    if (!outputClosed) {
+      io.stdout.off('error', onOutputError);
+      io.stderr.off('error', onOutputError);
+    }
     if (killTimer) clearTimeout(killTimer);
     if (request.remove && !removed) await removeQuietly(engine, id);
   }

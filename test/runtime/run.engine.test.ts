@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { planHash } from '../../src/policy/hash.js';
@@ -135,6 +135,23 @@ describe('exit codes and lifecycle', () => {
     expect(own.stdout.trim(), own.stderr).toBe('1234');
     const explicit = await runCli(['run', '--rm', ...label, '--user', '4321', TEST_IMAGE, '--', 'id', '-u']);
     expect(explicit.stdout.trim(), explicit.stderr).toBe('4321');
+  });
+  it('stops the container when its output has no reader any more (EPIPE), without crashing', async () => {
+    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'while :; do echo line; done'], { rm: true, label: [LABEL] }, { cwd: process.cwd(), env: {} });
+    const closedPipe = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const started = Date.now();
+    const code = await runContainer(request, { policy: 'untrusted', cwd: process.cwd() }, { stdout: closedPipe, stderr: new PassThrough().resume(), env: process.env }, {
+      policy: await defaultPolicyServices(),
+      connectEngine,
+      toolVersion: 'test',
+    });
+    expect(code).toBe(137);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(containersLabelled('runtime')).toEqual([]);
   });
   it('forwards SIGTERM to the container and passes its exit code through', async () => {
     const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'trap "exit 143" TERM; echo ready; while :; do sleep 0.1; done'], { rm: true, label: [LABEL] }, { cwd: process.cwd(), env: {} });
