@@ -208,8 +208,10 @@ export class DockerodeEngineClient implements EngineClient {
  * Creates a client for an engine URL (or the discovered default). dockerode is imported lazily:
  * commands that never touch the engine (--dry-run, file audits, --help) do not pay for it.
  */
-export async function connectEngine(url?: string): Promise<EngineClient> {
+export async function connectEngine(url?: string, options: { idleTimeoutMs?: number } = {}): Promise<EngineClient> {
   const endpoint = discoverEngine(url);
   const { default: Docker } = await import('dockerode');
-  return new DockerodeEngineClient(new Docker(modemOptions(endpoint)), endpoint.url);
+  // idleTimeoutMs: a request idle that long is destroyed, so an engine that never answers cannot keep the process alive
+  const timeout = options.idleTimeoutMs ? { timeout: options.idleTimeoutMs } : {};
+  return new DockerodeEngineClient(new Docker({ ...modemOptions(endpoint), ...timeout }), endpoint.url);
 }

@@ -36,7 +36,9 @@ async function auditOneHost(url: string | undefined, options: HostAuditOptions, 
   const host: TargetResult = { kind: 'host', name, findings: [], errors: [] };
   let engine: EngineClient;
   try {
-    engine = await (options.connect ?? connectEngine)(url);
+    const seconds = options.timeoutSeconds ?? 60;
+    // the idle timeout ends requests to an engine that never answers (they would keep the process alive)
+    engine = await (options.connect ?? ((u?: string) => connectEngine(u, { idleTimeoutMs: seconds * 1000 })))(url);
   } catch (err) {
     host.errors.push({ message: `--host ${name}: ${describeError(err)}` });
     return { reachable: false, targets: [host] };

@@ -138,6 +138,24 @@ describe('audit host', () => {
     expect(mainContainer.findings.map((f) => f.ruleId)).toContain('CT002');
   }, 60_000);
 
+  it('an engine that accepts but never answers is reported after --timeout, the others are audited', async () => {
+    const hangSock = `${root}/hang.sock`;
+    const held: Array<import('node:net').Socket> = [];
+    const hang = createServer((s) => void held.push(s));
+    await new Promise<void>((r) => hang.listen(hangSock, r));
+    try {
+      const started = Date.now();
+      const { code, report } = await auditJson(['--fs', 'none', '--timeout', '1', '--host', `unix://${hangSock}`, '--host', 'unix:///var/run/docker.sock']);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(code).toBe(0);
+      expect(report.targets[0]!.errors[0]?.message).toMatch(/no answer within 1 s/);
+      expect(report.targets[1]!.findings.length).toBeGreaterThan(0);
+    } finally {
+      for (const s of held) s.destroy();
+      hang.close();
+    }
+  });
+
   it('exits 3 when no engine could be reached, naming each', async () => {
     const r = await runCli(['audit', 'host', '--host', `unix://${missingSock}`, '--host', `unix://${garbageSock}`, '--config', '/dev/null']);
     expect(r.code).toBe(3);
