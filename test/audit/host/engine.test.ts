@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,7 +140,7 @@ describe('audit host', () => {
 
   it('an engine that accepts but never answers is reported after --timeout, the others are audited', async () => {
     const hangSock = `${root}/hang.sock`;
-    const held: Array<import('node:net').Socket> = [];
+    const held: Socket[] = [];
     const hang = createServer((s) => void held.push(s));
     await new Promise<void>((r) => hang.listen(hangSock, r));
     try {
