@@ -28,7 +28,8 @@ export function registerAuditContainer(audit: Command, ctx: CliContext): void {
   addCommonAuditOptions(cmd).action(async (refs: string[], opts: AuditContainerOptions) => {
     let engine;
     try {
-      engine = await connectEngine(opts.host ?? ctx.io.env.DOCKER_HOST);
+      // an engine silent for 2 minutes is not coming back: end the request rather than hang a scheduled job
+      engine = await connectEngine(opts.host ?? ctx.io.env.DOCKER_HOST, { idleTimeoutMs: 120_000 });
     } catch (err) {
       if (err instanceof BulkheadError) throw err;
       throw new BulkheadError('usage', `--host ${opts.host ?? ctx.io.env.DOCKER_HOST ?? ''}: ${describeError(err)}`);
