@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { BulkheadError } from '../errors.js';
 import type { Finding, Report, Severity } from './model.js';
@@ -38,9 +38,20 @@ interface RawConfig {
   trustedRegistries?: string[];
 }
 
-// Read at load from the package root (the same relative path from src/ and dist/).
-const configSchema = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
-const validateRaw = new Ajv({ allErrors: true, strict: true }).compile<RawConfig>(configSchema);
+let compiled: ValidateFunction<RawConfig> | undefined;
+/**
+ * Compiled on first use: most audits run without a config file, and compiling (plus checking
+ * the schema against the draft-07 meta-schema, ~30 ms) would be paid by every run. The schema
+ * itself is checked against the meta-schema in test/audit/report/config.test.ts.
+ */
+function validateRaw(data: unknown): data is RawConfig {
+  if (!compiled) {
+    // read from the package root: the same relative path from src/ and dist/
+    const schema = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+    compiled = new Ajv({ allErrors: true, strict: true, validateSchema: false }).compile<RawConfig>(schema);
+  }
+  return compiled(data);
+}
 
 function describeAjvError(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
@@ -82,7 +93,7 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
   }
   const data: unknown = doc.toJS() ?? {};
   if (!validateRaw(data)) {
-    const e = validateRaw.errors![0]!;
+    const e = compiled!.errors![0]!;
     const path: Array<string | number> = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
     // point at the offending key itself, not at the mapping that holds it
     if (e.keyword === 'additionalProperties') path.push((e.params as { additionalProperty: string }).additionalProperty);

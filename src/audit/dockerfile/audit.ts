@@ -46,7 +46,7 @@ export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<
 
   // A suppression covers findings on the instruction that follows it (any of its lines).
   const instructionStart = (line: number): number | undefined => facts.instructions.find((i) => line >= i.line && line <= i.endLine)?.line;
-  const kept = findings.filter((f) => {
+  const kept = facts.suppressions.length === 0 ? findings.slice() : findings.filter((f) => {
     const line = f.location?.line;
     if (line === undefined) return true;
     const start = instructionStart(line) ?? line;

@@ -187,8 +187,9 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
     const heredocs = HEREDOC_KEYWORDS.has(keyword) && raw.includes('<<') ? heredocsOf(raw, range.start.line + 1) : [];
     const args = joinArguments(raw, escape, heredocs);
     const flags = FLAG_KEYWORDS.has(keyword) ? flagsOf(args) : [];
-    // dockerfile-ast tokenises arguments on demand, and RUN bodies are long: only take words where rules read them
-    const words = WORDS_NEEDED.has(keyword) ? ins.getArguments().map((a) => a.getValue()) : [];
+    // Docker splits these instructions' shell form on whitespace (no quote handling), so a split
+    // of the joined text is exact and avoids dockerfile-ast re-tokenising every instruction
+    const words = WORDS_NEEDED.has(keyword) ? args.split(/\s+/).filter(Boolean) : [];
     const json = ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME', 'HEALTHCHECK'].includes(keyword) ? jsonForm(args.replace(/^(--\S+\s+)+/, '')) : undefined;
     const instr: DfInstruction = { keyword, line, endLine: range.end.line + 1, args, words, flags, heredocs, properties: propertiesOf(ins, line), ...(json ? { json } : {}) };
 

@@ -146,31 +146,34 @@ const contextCache = new Map<string, BuildContextFacts>();
  */
 export function buildContextFacts(dockerfilePath: string, cwd: string): BuildContextFacts {
   const dir = dirname(dockerfilePath);
-  const specific = join(dir, `${basename(dockerfilePath)}.dockerignore`);
-  const key = `${dir}\u0000${specific}`;
+  const specificName = `${basename(dockerfilePath)}.dockerignore`;
+  const key = `${dir}\u0000${specificName}`;
   const cached = contextCache.get(key);
   if (cached) return cached;
+  // one listing answers both "which ignore file is there" and "which secret files are present"
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    // an unlistable context: judged as if empty, with no ignore file
+  }
+  const ignoreName = entries.includes(specificName) ? specificName : entries.includes('.dockerignore') ? '.dockerignore' : undefined;
   let ignorePath: string | undefined;
-  let patterns = '';
-  for (const candidate of [specific, join(dir, '.dockerignore')]) {
+  let ignores: (p: string) => boolean = () => false;
+  if (ignoreName) {
     try {
-      patterns = readFileSync(candidate, 'utf8');
-      ignorePath = candidate;
-      break;
+      const patterns = readFileSync(join(dir, ignoreName), 'utf8').split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'));
+      const ig = ignoreFactory().add(patterns);
+      ignores = (p) => ig.ignores(p);
+      ignorePath = join(dir, ignoreName);
     } catch {
-      // no such ignore file: try the next
+      // unreadable ignore file: as good as none
     }
   }
-  const ig = ignoreFactory().add(patterns.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#')));
-  let present: string[] = [];
-  try {
-    present = readdirSync(dir).filter((n) => SECRET_FILE.test(n) && !ig.ignores(n));
-  } catch {
-    // an unlistable context: only the sample paths are judged
-  }
+  const present = entries.filter((n) => SECRET_FILE.test(n) && !ignores(n));
   const facts: BuildContextFacts = {
     ...(ignorePath ? { dockerignore: display(ignorePath, cwd) } : {}),
-    secretPathsNotIgnored: SECRET_SAMPLE_PATHS.filter((p) => !ig.ignores(p)),
+    secretPathsNotIgnored: SECRET_SAMPLE_PATHS.filter((p) => !ignores(p)),
     secretFilesPresent: present.slice(0, 5),
   };
   contextCache.set(key, facts);

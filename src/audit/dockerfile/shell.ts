@@ -215,6 +215,20 @@ function stripEmpty(b: Builder): ShellCommand[] {
  * 1-based offset in the instruction, so commands from heredoc bodies keep their own line.
  */
 export function parseShell(lines: Array<{ text: string; offset: number }>, options: { pipefail?: boolean } = {}): ShellScript {
+  // Monorepos repeat the same RUN lines across many Dockerfiles; scripts are read-only once built.
+  const key = `${options.pipefail ? 1 : 0}\u0000${lines.map((l) => `${l.offset}\u0001${l.text}`).join('\u0000')}`;
+  const cached = SCRIPT_CACHE.get(key);
+  if (cached) return cached;
+  const script = parseShellUncached(lines, options);
+  if (SCRIPT_CACHE.size >= SCRIPT_CACHE_MAX) SCRIPT_CACHE.clear();
+  SCRIPT_CACHE.set(key, script);
+  return script;
+}
+
+const SCRIPT_CACHE = new Map<string, ShellScript>();
+const SCRIPT_CACHE_MAX = 20_000;
+
+function parseShellUncached(lines: Array<{ text: string; offset: number }>, options: { pipefail?: boolean }): ShellScript {
   const b: Builder = { commands: [], hasPipe: false, pipefail: options.pipefail ?? false };
   for (const line of lines) if (line.text.trim()) addLine(b, line.text, line.offset, undefined, 0);
   const commands = stripEmpty(b);
@@ -225,7 +239,7 @@ export function parseShell(lines: Array<{ text: string; offset: number }>, optio
     const script = i >= 0 ? c.args[i + 1] : undefined;
     // a script that is only a substitution was already expanded as one
     if (script === undefined || /^\s*(\$\(|`)/.test(script)) continue;
-    const inner = parseShell([{ text: script, offset: c.lineOffset }]);
+    const inner = parseShellUncached([{ text: script, offset: c.lineOffset }], {});
     const base = commands.length;
     for (const ic of inner.commands) {
       commands.push({ ...ic, nested: true, index: base + ic.index, inputsFrom: ic.inputsFrom.map((k) => base + k) });

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyAuditConfig, globToRegExp, loadAuditConfig, parseAuditConfig } from '../../../src/audit/config.js';
 import { buildReport, fingerprint } from '../../../src/audit/report/build.js';
@@ -18,6 +20,12 @@ function report() {
 }
 
 describe('.bulkhead.yaml parsing', () => {
+  it('schemas/config.schema.json is a valid draft-07 schema (the loader skips that check at run time)', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/config.schema.json', import.meta.url), 'utf8'));
+    const ajv = new Ajv({ strict: true });
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+  });
+
   it('accepts ids or slugs, severities, off, ignores and trusted registries', () => {
     const c = parseAuditConfig(
       'version: 1\nrules:\n  DF010: low\n  missing-healthcheck: off\nignores:\n  - rule: final-user-root\n    path: legacy/**\n    reason: migrating in Q3\n    until: 2030-01-31\ntrustedRegistries: [registry.example.com, docker.io/library]\n',

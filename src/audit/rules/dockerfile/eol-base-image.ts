@@ -4,6 +4,16 @@ import type { FindingDraft } from '../rule.js';
 import { at, type DockerfileFacts } from '../../dockerfile/facts.js';
 import { EOL_TABLE, type EolCycle } from '../../dockerfile/eol-data.js';
 
+/** Each cycle as a semver range, built once: `20` -> 20.x, `3.9` -> 3.9.x, `18.04` -> 18.4.x. */
+const CYCLE_RANGES = new Map<EolCycle, { range: semver.Range; hasMinor: boolean }>(
+  Object.values(EOL_TABLE)
+    .flat()
+    .map((c) => {
+      const [major, minor] = c.cycle.split('.').map(Number);
+      return [c, { range: new semver.Range(minor === undefined ? `${major}.x` : `${major}.${minor}.x`), hasMinor: minor !== undefined }];
+    }),
+);
+
 /** The table entry a tag belongs to: `20.11.1-alpine` -> node 20, `3.9-slim` -> python 3.9, `bookworm` -> debian 12. */
 export function eolCycleFor(image: string, tag: string): EolCycle | undefined {
   const cycles = EOL_TABLE[image];
@@ -14,12 +24,11 @@ export function eolCycleFor(image: string, tag: string): EolCycle | undefined {
   // the leading version of tags like 3.9-slim, 20.11.1-bookworm or 18.04 (semver.coerce drops "04")
   const m = /^v?(\d+)(?:\.(\d+))?/.exec(lower);
   if (!m) return undefined;
-  const version = `${Number(m[1])}.${Number(m[2] ?? 0)}.0`;
+  const version = new semver.SemVer(`${Number(m[1])}.${Number(m[2] ?? 0)}.0`);
+  // a bare major tag (node:20) belongs to that major's cycle; python:3 names no single cycle
   return cycles.find((c) => {
-    const [major, minor] = c.cycle.split('.').map(Number);
-    // a bare major tag (node:20) belongs to that major's cycle; python:3 names no single cycle
-    if (minor !== undefined && m[2] === undefined) return false;
-    return semver.satisfies(version, minor === undefined ? `${major}.x` : `${major}.${minor}.x`);
+    const { range, hasMinor } = CYCLE_RANGES.get(c)!;
+    return !(hasMinor && m[2] === undefined) && range.test(version);
   });
 }
 
