@@ -178,9 +178,11 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
 
   const options = createOptionsFor(prepared, imageUser, deps.toolVersion);
   const { id } = await engine.createContainer(options);
-  if (auditedImageId !== undefined) await checkSameImage(engine, id, auditedImageId, request);
+  // nothing starts before this check; its round trip overlaps with attaching
+  const sameImage = auditedImageId === undefined ? Promise.resolve() : checkSameImage(engine, id, auditedImageId, request);
 
   if (request.detach) {
+    await sameImage;
     try {
       await engine.startContainer(id);
     } catch (err) {
@@ -192,7 +194,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
 
   let attached;
   try {
-    attached = await engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr });
+    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr })]);
   } catch (err) {
     if (request.remove) await removeQuietly(engine, id);
     throw err;

@@ -1,0 +1,131 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { DockerApiError, type ContainerCreateOptions, type EngineClient } from '../../src/engine/client.js';
+import { BulkheadError } from '../../src/errors.js';
+import type { HardeningPlan } from '../../src/policy/plan.js';
+import { buildRunRequest, type RunFlags } from '../../src/runtime/request.js';
+import { runContainer, startFailureExitCode, type PolicyServices, type RunDeps } from '../../src/runtime/run.js';
+import { untrustedPlan } from './plans.js';
+
+/** An engine that records calls; each behaviour can be overridden per test. */
+function fakeEngine(overrides: Partial<EngineClient> = {}): EngineClient & { calls: string[]; created: ContainerCreateOptions[] } {
+  const calls: string[] = [];
+  const created: ContainerCreateOptions[] = [];
+  const engine = {
+    endpoint: 'unix:///fake.sock',
+    calls,
+    created,
+    inspectImage: async () => ({ Id: 'sha256:image', Config: { User: '' } }),
+    createContainer: async (o: ContainerCreateOptions) => {
+      created.push(o);
+      calls.push('create');
+      return { id: 'c1', warnings: [] };
+    },
+    inspectContainer: async () => ({ Image: 'sha256:image' }),
+    attachContainer: async () => {
+      calls.push('attach');
+      return { done: Promise.resolve() };
+    },
+    startContainer: async () => void calls.push('start'),
+    waitContainer: async (_id: string, condition?: string) => {
+      calls.push(`wait ${condition}`);
+      return { StatusCode: 3 };
+    },
+    killContainer: async (_id: string, sig?: string) => void calls.push(`kill ${sig}`),
+    removeContainer: async () => void calls.push('remove'),
+    ...overrides,
+  };
+  return engine as unknown as EngineClient & { calls: string[]; created: ContainerCreateOptions[] };
+}
+
+const policy = (plan: HardeningPlan = untrustedPlan()): PolicyServices => ({
+  loadPolicy: async () => ({ name: plan.policyName, source: 'test', plan }),
+  planHash: () => 'hash',
+  toSeccompProfile: () => ({ defaultAction: 'SCMP_ACT_ERRNO' }),
+  toAppArmorProfile: () => 'profile x {}',
+});
+
+async function run(flags: RunFlags, engine: EngineClient, extra: Partial<RunDeps> = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c: Buffer) => (stdout += c.toString()));
+  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const request = buildRunRequest('img:1', ['true'], flags, { cwd: '/', env: {} });
+  const deps: RunDeps = {
+    policy: policy(),
+    connectEngine: async () => engine,
+    appArmor: { unavailableReason: () => 'absent', load: async () => undefined },
+    toolVersion: 'test',
+    ...extra,
+  };
+  const code = await runContainer(request, { cwd: '/' }, { stdout: out, stderr: err, env: {} }, deps).catch((e: unknown) => e);
+  return { code, stdout, stderr };
+}
+
+describe('runContainer flow (fake engine)', () => {
+  it('create -> attach -> start -> wait, and the exit code passes through', async () => {
+    const engine = fakeEngine();
+    const r = await run({}, engine);
+    expect(r.code).toBe(3);
+    expect(engine.calls).toEqual(['create', 'attach', 'start', 'wait not-running']);
+    expect(engine.created[0]?.User).toBe('65534:65534');
+  });
+  it('--rm: the removal wait is asked before start (AutoRemove)', async () => {
+    const engine = fakeEngine();
+    await run({ rm: true }, engine);
+    expect(engine.calls).toEqual(['create', 'attach', 'wait removed', 'start']);
+    expect(engine.created[0]?.HostConfig?.AutoRemove).toBe(true);
+  });
+  it('-d prints the id and does not wait', async () => {
+    const engine = fakeEngine();
+    const r = await run({ detach: true }, engine);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('c1\n');
+    expect(engine.calls).toEqual(['create', 'start']);
+  });
+  it.each<[string, number]>([
+    ['OCI runtime create failed: exec: "nope": executable file not found in $PATH: unknown', 127],
+    ['OCI runtime create failed: exec: "/x": stat /x: no such file or directory: unknown', 127],
+    ['OCI runtime create failed: exec: "/etc/passwd": permission denied: unknown', 126],
+  ])('start error %s -> %i', async (message, code) => {
+    expect(startFailureExitCode(message)).toBe(code);
+    const engine = fakeEngine({ startContainer: async () => Promise.reject(new DockerApiError('start container c1', 400, `start container c1: ${message} (HTTP 400)`)) });
+    const r = await run({ rm: true }, engine);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(message);
+    expect(engine.calls).toContain('remove');
+  });
+  it('other start errors are engine failures (125 via the CLI)', async () => {
+    const engine = fakeEngine({ startContainer: async () => Promise.reject(new DockerApiError('start container c1', 500, 'driver failed')) });
+    const r = await run({}, engine);
+    expect(r.code).toBeInstanceOf(BulkheadError);
+    expect((r.code as BulkheadError).kind).toBe('engine');
+  });
+  it('a refusal wins over an engine that is down, and nothing is created', async () => {
+    const engine = fakeEngine();
+    const r = await run({ privileged: true }, engine, { connectEngine: async () => Promise.reject(new DockerApiError('version', undefined, 'cannot reach the Docker engine')) });
+    expect((r.code as BulkheadError).kind).toBe('refused');
+    expect(engine.calls).toEqual([]);
+  });
+  it('an unknown image is not-found (119 via the CLI), never pulled', async () => {
+    const engine = fakeEngine({ inspectImage: async () => Promise.reject(new DockerApiError('inspect image img:1', 404, 'No such image: img:1')) });
+    const r = await run({}, engine);
+    expect((r.code as BulkheadError).kind).toBe('not-found');
+    expect((r.code as BulkheadError).message).toBe('image img:1 is not in the engine at unix:///fake.sock (bulkhead never pulls: pull or build it first)');
+  });
+  it('a tag that moved between the gate and create: refused, container removed, never started', async () => {
+    const engine = fakeEngine({ inspectContainer: async () => ({ Image: 'sha256:other' }) as never });
+    const r = await run({}, engine, { imageGate: async () => ({ refused: false, summary: [] }), policy: policy({ ...untrustedPlan(), gate: { ...untrustedPlan().gate, enabled: true } }) });
+    expect((r.code as BulkheadError).kind).toBe('gate');
+    expect((r.code as BulkheadError).message).toMatch(/changed while it was being audited/);
+    expect(engine.calls).toContain('remove');
+    expect(engine.calls).not.toContain('start');
+  });
+  it('the image keeps its own non-root USER', async () => {
+    const engine = fakeEngine({ inspectImage: async () => ({ Id: 'sha256:image', Config: { User: 'app' } }) as never });
+    await run({}, engine);
+    expect(engine.created[0]?.User).toBe('app');
+  });
+});
