@@ -3,7 +3,8 @@
  * playwright-core. Checks what is rendered, that the severity filter works, and that a finding
  * message carrying markup is shown as text and never runs. Saves screenshots next to the files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,10 @@ import { applyBaseline } from '../../../src/audit/report/baseline.js';
 import type { Finding, Report, Severity, TargetResult } from '../../../src/audit/model.js';
 
 const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
-const reportsDir = mkdtempSync(join(tmpdir(), 'bulkhead-reports-'));
+// reports/ is git-ignored: the files and screenshots stay there for a person to look at
+const reportsDir = fileURLToPath(new URL('../../../reports/html-test/', import.meta.url));
+rmSync(reportsDir, { recursive: true, force: true });
+mkdirSync(reportsDir, { recursive: true });
 const profileDir = mkdtempSync(join(tmpdir(), 'bulkhead-chromium-'));
 let context: BrowserContext;
 
@@ -71,7 +75,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   rmSync(profileDir, { recursive: true, force: true });
-  // reportsDir (html + screenshots) is kept for a person to look at
   console.log(`html report screenshots: ${reportsDir}`);
 });
 
