@@ -239,7 +239,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     } catch (err) {
       return await startFailed(err, engine, id, request, io);
     }
-    const result = removal ? await removal : await engine.waitContainer(id, 'not-running');
+    const result = removal ? await removal.catch((err: unknown) => lostExitCode(err, id)) : await engine.waitContainer(id, 'not-running');
     removed = removal !== undefined;
     // let the last output drain, but never hang on a stream the engine keeps open
     await Promise.race([attached.done, new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -256,6 +256,14 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     if (killTimer) clearTimeout(killTimer);
     if (request.remove && !removed) await removeQuietly(engine, id);
   }
+}
+
+/** The removal wait can only fail this way if the engine removed the container before it was registered. */
+function lostExitCode(err: unknown, id: string): never {
+  if (err instanceof DockerApiError && err.statusCode === 404) {
+    throw new BulkheadError('engine', `container ${id.slice(0, 12)} was removed before its exit code could be read`, { cause: err });
+  }
+  throw err;
 }
 
 async function startFailed(err: unknown, engine: EngineClient, id: string, request: RunRequest, io: RunIo): Promise<number> {

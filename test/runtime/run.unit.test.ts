@@ -129,3 +129,14 @@ describe('runContainer flow (fake engine)', () => {
     expect(engine.created[0]?.User).toBe('app');
   });
 });
+
+describe('runContainer when the engine loses the container', () => {
+  it('a removal wait that finds no container is an engine failure, not "image not found"', async () => {
+    const engine = fakeEngine({
+      waitContainer: async () => Promise.reject(new DockerApiError('wait container c1', 404, 'No such container: c1')),
+    });
+    const r = await run({ rm: true }, engine);
+    expect((r.code as BulkheadError).kind).toBe('engine');
+    expect((r.code as BulkheadError).message).toBe('container c1 was removed before its exit code could be read');
+  });
+});
