@@ -232,7 +232,7 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
     }
   }
   if (held > 0 && binary !== true) {
-    const buf = Buffer.concat(parts, held);
+    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);
     scanWindow(buf, true);
     if (keepShadow) {
       const users = usableShadowHashes(buf.toString('latin1'));

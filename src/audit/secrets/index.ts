@@ -39,7 +39,7 @@ const MAX_MATCHES_PER_TEXT = 50;
  * combined regex at ~500+ MB/s (most text has no keyword, and no rule regex runs at all).
  */
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const KEYWORDS = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+const KEYWORDS = [...new Set(SECRET_RULES.filter((r) => !r.selfFiltering).flatMap((r) => r.keywords))];
 /** A match of `_password` hides `password` at the same place: record every keyword inside a hit. */
 const KEYWORDS_WITHIN = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((o) => k.includes(o))]));
 const PREFILTER = new RegExp(
@@ -140,9 +140,8 @@ const IDENT_CHAR = /[A-Za-z0-9_.-]/;
 function tokenMatches(text: string, rules: readonly SecretRule[]): RawMatch[] {
   const found: RawMatch[] = [];
   const hits = prefilterHits(text);
-  if (hits.size === 0) return found;
   for (const rule of rules) {
-    if (!rule.keywords.some((k) => hits.has(k)) && !hits.has(`trigger:${rule.kind}`)) continue;
+    if (!rule.selfFiltering && !rule.keywords.some((k) => hits.has(k)) && !hits.has(`trigger:${rule.kind}`)) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -258,6 +257,7 @@ const VALUE_RULES = SECRET_RULES.filter((r) => !r.assignment);
 function classifyAssignmentInner(name: string, value: string, valueRules: boolean): SecretMatch | undefined {
   const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
   if (v.length === 0 || isReference(v)) return undefined;
+  if (!valueRules && (valueLooksLikeCode(v) || isPlaceholder(v))) return undefined;
   const norm = normalizeName(name);
   if (norm.endsWith('_FILE')) return undefined;
   if (valueRules) {

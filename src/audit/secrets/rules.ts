@@ -27,6 +27,12 @@ export interface SecretRule {
   validate?: (secret: string, text: string, match: RegExpExecArray) => boolean;
   /** generic rules hand their (name, value) to classifyAssignment instead of firing directly */
   assignment?: boolean;
+  /**
+   * The regex starts with its own keywords and runs on every text, outside the prefilter:
+   * for keywords common in ordinary text ("password", "token:"), where the prefilter would
+   * hit anyway and only add a pass.
+   */
+  selfFiltering?: boolean;
 }
 
 function base64Decode(s: string): string {
@@ -173,8 +179,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     title: '.npmrc registry credential (_authToken / _auth / _password)',
     severity: 'high',
     keywords: ['_authtoken', '_auth', '_password'],
-    regex: /(?:_authToken|_auth|_password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
+    regex: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
     group: 1,
+    selfFiltering: true,
   },
   {
     kind: 'docker-config-auth',
@@ -198,9 +205,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     title: 'Kubernetes bearer token (kubeconfig token)',
     severity: 'high',
     keywords: ['token:'],
-    regex: /^[ \t-]*token:[ \t]*["']?([A-Za-z0-9._~+/=-]{20,})["']?[ \t]*$/gm,
+    // literal first (a leading ^[ \t-]* is tried at every position); the line start is checked in validate
+    regex: /token:[ \t]*["']?([A-Za-z0-9._~+/=-]{20,})["']?[ \t]*$/gm,
     group: 1,
     minEntropy: 3.5,
+    selfFiltering: true,
+    validate: (_s, text, m) => /(?:^|\n)[ \t-]*$/.test(text.slice(Math.max(0, m.index - 64), m.index)),
   },
   {
     kind: 'jwt',
@@ -231,6 +241,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: /(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
     group: 1,
     assignment: true,
+    selfFiltering: true,
   },
 ];
 
