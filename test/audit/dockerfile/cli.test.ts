@@ -127,6 +127,22 @@ describe('bulkhead audit dockerfile: bad input never crashes', () => {
   });
 });
 
+describe('bulkhead audit dockerfile: secrets', () => {
+  const TOKEN = 'ghp_R8x2Lq9Zt4Wm7Vn1Ks6Pb3Hc5Jd0Fy2Ga8Qe';
+  const PASSWORD = 'Zq8wLm4vRt2xKp';
+  it.each(['table', 'json', 'sarif', 'markdown', 'github'])('never prints a secret in full (%s)', async (format) => {
+    const f = p('secrets.Dockerfile');
+    writeFileSync(f, `FROM alpine:3.22\nENV GITHUB_TOKEN=${TOKEN}\nARG DB_PASSWORD=${PASSWORD}\nRUN git clone https://ci:${PASSWORD}@git.example.com/a.git\n`);
+    const r = await runCli(['audit', 'dockerfile', f, '--format', format]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DF014|Secret value/);
+    for (const secret of [TOKEN, PASSWORD]) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+  });
+});
+
 describe('bulkhead audit dockerfile: build context', () => {
   it('COPY . with a .env in the context and no .dockerignore is critical (DF031)', async () => {
     const { report } = await json([p('ctx-open/Dockerfile')]);

@@ -148,6 +148,7 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'token as user', text: F + 'RUN git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/org/app.git' },
       { name: 'password from a build variable', text: F + 'ARG GIT_PASS\nRUN git clone https://ci:${GIT_PASS}@git.example.com/org/app.git' },
       { name: 'ENV URL with password', text: F + 'ENV DATABASE_URL=postgres://app:Pa55w0rdXyz@db:5432/app' },
+      { name: 'in a heredoc, on its own line', text: F + 'RUN <<EOF\nset -e\ngit clone https://ci:Zq8wLm4vRt2x@git.example.com/a.git\nEOF', lines: [4] },
     ],
     clean: [
       { name: 'ssh clone', text: F + 'RUN git clone git@github.com:org/app.git' },

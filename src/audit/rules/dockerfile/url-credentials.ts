@@ -15,9 +15,12 @@ function credentialIn(userinfo: string): { secret: string; fromVariable: boolean
   return { secret, fromVariable: secret.includes('$') };
 }
 
-function textsOf(instr: DfInstruction): string[] {
-  if (instr.keyword === 'RUN' || instr.keyword === 'ADD' || instr.keyword === 'COPY') return [instr.args, ...instr.heredocs.map((h) => h.body)];
-  if (instr.keyword === 'ENV' || instr.keyword === 'ARG' || instr.keyword === 'LABEL') return instr.properties.map((p) => p.value ?? '');
+/** Texts to search, each with the line it is on (heredoc bodies line by line). */
+function textsOf(instr: DfInstruction): Array<{ text: string; line: number }> {
+  if (instr.keyword === 'RUN' || instr.keyword === 'ADD' || instr.keyword === 'COPY') {
+    return [{ text: instr.args, line: instr.line }, ...instr.heredocs.flatMap((h) => h.body.split('\n').map((text, i) => ({ text, line: h.line + i })))];
+  }
+  if (instr.keyword === 'ENV' || instr.keyword === 'ARG' || instr.keyword === 'LABEL') return instr.properties.map((p) => ({ text: p.value ?? '', line: p.line }));
   return [];
 }
 
@@ -38,15 +41,15 @@ export const urlCredentials: Rule<DockerfileFacts> = {
   check(facts) {
     const out: FindingDraft[] = [];
     for (const instr of facts.instructions) {
-      for (const text of textsOf(instr)) {
+      for (const { text, line } of textsOf(instr)) {
         for (const m of text.matchAll(URL_USERINFO)) {
           const cred = credentialIn(m[1]!);
           if (!cred) continue;
           const host = m[0].slice(m[0].indexOf('@') + 1).split(/[/:]/)[0];
           out.push(
             cred.fromVariable
-              ? { message: `URL to ${host} carries a credential from a build variable; it is recorded in the image history`, location: at(instr), severity: 'high', key: `${instr.stage?.label}|${host}|var` }
-              : { message: `URL to ${host} contains a credential`, location: at(instr), evidence: redact(cred.secret), key: `${instr.stage?.label}|${host}|${redact(cred.secret)}` },
+              ? { message: `URL to ${host} carries a credential from a build variable; it is recorded in the image history`, location: at(instr, line), severity: 'high', key: `${instr.stage?.label}|${host}|var` }
+              : { message: `URL to ${host} contains a credential`, location: at(instr, line), evidence: redact(cred.secret), key: `${instr.stage?.label}|${host}|${redact(cred.secret)}` },
           );
         }
       }
