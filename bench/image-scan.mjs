@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
