@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BulkheadError } from '../../src/errors.js';
-import { decideAppArmor, probeAppArmor, type AppArmorHost } from '../../src/runtime/apparmor.js';
+import { decideAppArmor, loadWithApparmorParser, probeAppArmor, type AppArmorHost } from '../../src/runtime/apparmor.js';
 import { untrustedPlan } from './plans.js';
 
 function planWith(mode: 'required' | 'preferred' | 'disabled') {
@@ -68,5 +68,14 @@ describe('probeAppArmor', () => {
     ['no securityfs', { '/sys/module/apparmor/parameters/enabled': 'Y' }, false, 'securityfs does not expose /sys/kernel/security/apparmor'],
   ])('%s', (_name, m, securityfs, expected) => {
     expect(probeAppArmor(files(m), () => securityfs)).toBe(expected);
+  });
+});
+
+describe('loadWithApparmorParser', () => {
+  it('reports the parser failure in one line (here: no AppArmor in the kernel, or a syntax error)', async () => {
+    const err = await loadWithApparmorParser('profile bulkhead-test-broken {').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^apparmor_parser/);
+    expect((err as Error).message).not.toContain('\n');
   });
 });
