@@ -33,10 +33,16 @@ export function addCommonAuditOptions(cmd: Command): Command {
     .addOption(new Option('-f, --format <format>', `report format (${Object.keys(FORMATTERS).join(', ')})`).default('table'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'never']).default('high'))
-    .option('--policy <name|file>', 'policy whose audit settings apply (built-in name or YAML file)')
+    .option('--policy <name|file>', "policy whose audit settings apply (built-in name or YAML file); its gate.failOn is the threshold unless --fail-on is given")
     .option('--config <file>', 'project config (.bulkhead.yaml): severities, disabled rules, ignores')
     .option('--baseline <report.json>', 'fail only on findings that are new since this JSON report')
-    .addHelpText('after', AUDIT_EXIT_HELP);
+    .addHelpText('after', AUDIT_EXIT_HELP)
+    // for every audit, in one place: a named policy sets the threshold when --fail-on is absent
+    .hook('preAction', async (_self, action) => {
+      const opts = action.opts<CommonAuditOptions>();
+      const failOn = await policyFailOn(action, opts);
+      if (failOn !== opts.failOn) action.setOptionValueWithSource('failOn', failOn, 'config');
+    });
 }
 
 /**

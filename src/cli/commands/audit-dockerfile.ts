@@ -4,7 +4,7 @@ import { MAX_DOCKERFILE_BYTES } from '../../audit/dockerfile/read.js';
 import { loadAuditConfig } from '../../audit/config.js';
 import { buildReport } from '../../audit/report/build.js';
 import { ALL_RULES } from '../../audit/rules/registry.js';
-import { addCommonAuditOptions, emitReport, policyFailOn, readStdinBytes, type CommonAuditOptions } from '../audit-common.js';
+import { addCommonAuditOptions, emitReport, readStdinBytes, type CommonAuditOptions } from '../audit-common.js';
 import type { CliContext } from '../main.js';
 
 const MORE_HELP = `
@@ -28,10 +28,9 @@ export function registerAuditDockerfile(audit: Command, ctx: CliContext): void {
   addCommonAuditOptions(cmd).addHelpText('after', MORE_HELP);
   cmd.action(async (inputs: string[], opts: CommonAuditOptions) => {
     const config = loadAuditConfig(opts.config);
-    const failOn = await policyFailOn(cmd, opts);
     const stdin = inputs.includes('-') ? await readStdinBytes(ctx) : undefined;
     const targets = auditDockerfiles(inputs, { cwd: process.cwd(), ...(stdin ? { stdin } : {}), settings: { trustedRegistries: config.trustedRegistries, now: new Date() } });
     const report = buildReport('audit dockerfile', targets, ALL_RULES);
-    ctx.exitCode = await emitReport(report, { ...opts, failOn }, ctx, config);
+    ctx.exitCode = await emitReport(report, opts, ctx, config);
   });
 }
