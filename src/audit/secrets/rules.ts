@@ -181,7 +181,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['_authtoken', '_auth', '_password'],
     regex: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
     group: 1,
-    selfFiltering: true,
   },
   {
     kind: 'docker-config-auth',
@@ -209,7 +208,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: /token:[ \t]*["']?([A-Za-z0-9._~+/=-]{20,})["']?[ \t]*$/gm,
     group: 1,
     minEntropy: 3.5,
-    selfFiltering: true,
     validate: (_s, text, m) => /(?:^|\n)[ \t-]*$/.test(text.slice(Math.max(0, m.index - 64), m.index)),
   },
   {

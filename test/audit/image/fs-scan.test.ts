@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { escapesRoot, normalizeEntryPath, scanFilesystemTar, usableShadowHashes } from '../../../src/audit/image/fs-scan.js';
 import { FAKE, rsaPem } from '../secrets/fixtures.js';
@@ -135,5 +136,76 @@ describe('helpers', () => {
   });
   it('reads usable shadow hashes and empty passwords only', () => {
     expect(usableShadowHashes('root:$6$x:1::::::\nbin:*:1::::::\nlocked:!$6$y:1::::::\nempty::1::::::\n')).toEqual(['root', 'empty']);
+  });
+});
+
+describe('big and strange layers', () => {
+  /** A tar stream of `count` entries produced on the fly (never held in memory whole). */
+  function streamedTar(entries: Iterable<{ name: string; size: number; fill?: number; mode?: number }>): Readable {
+    const pack = tar.pack();
+    (async () => {
+      for (const e of entries) {
+        const w = pack.entry({ name: e.name, size: e.size, mode: e.mode ?? 0o644 });
+        const chunk = Buffer.alloc(Math.min(e.size, 1 << 20), e.fill ?? 0);
+        for (let left = e.size; left > 0; left -= chunk.length) {
+          const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+          if (!w.write(part)) await new Promise<void>((r) => w.once('drain', () => r()));
+        }
+        const finished = new Promise<void>((r) => w.once('finish', () => r()));
+        w.end(Buffer.alloc(0));
+        await finished;
+      }
+      pack.finalize();
+    })().catch((err: unknown) => pack.destroy(err as Error));
+    return Readable.from(pack as unknown as AsyncIterable<Buffer>);
+  }
+
+  it('100k tiny entries', async () => {
+    const n = 100_000;
+    const gen = function* () {
+      for (let i = 0; i < n; i++) yield { name: `d${i % 1000}/f${i}`, size: 8, fill: 0x61 };
+    };
+    const scan = await scanFilesystemTar(streamedTar(gen()));
+    expect(scan.errors).toEqual([]);
+    expect(scan.entries).toHaveLength(n);
+  }, 60_000);
+
+  it('one 2 GiB entry: streamed through in bounded memory, scanned no further than maxFileSize', async () => {
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    try {
+      const size = 2 * 1024 * 1024 * 1024;
+      const scan = await scanFilesystemTar(streamedTar([{ name: 'huge.img', size, fill: 0x20 }, { name: 'after.txt', size: 1 }]));
+      expect(scan.errors).toEqual([]);
+      expect(scan.entries.map((e) => [e.path, e.size])).toEqual([['/huge.img', size], ['/after.txt', 1]]);
+      expect(scan.bytes).toBe(size + 1);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(peak - before).toBeLessThan(200 * 1024 * 1024);
+  }, 120_000);
+
+  it('non-UTF-8 entry names', async () => {
+    const layer = Buffer.from(await makeTar([{ name: 'bad-XX.txt', content: 'x' }]));
+    const at = layer.indexOf('XX');
+    layer[at] = 0xff;
+    layer[at + 1] = 0xfe;
+    // fix the header checksum (sum of the header bytes, the checksum field counted as spaces)
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : layer[i]!;
+    layer.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 'latin1');
+    const scan = await scanBuf(layer);
+    expect(scan.errors).toEqual([]);
+    expect(scan.entries).toHaveLength(1);
+    expect(scan.entries[0]?.path).toMatch(/^\/bad-.+\.txt$/);
+  });
+
+  it('a setuid hard link is reported as a special file', async () => {
+    const scan = await scanBuf(await makeTar([{ name: 'bin/su', content: 'x', mode: 0o4755 }, { name: 'bin/su2', type: 'link', linkname: 'bin/su', mode: 0o4755 }]));
+    expect(scan.specialFiles.map((f) => [f.path, f.type])).toEqual([
+      ['/bin/su', 'file'],
+      ['/bin/su2', 'hardlink'],
+    ]);
   });
 });
