@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { FORMATTERS } from '../../../src/audit/report/formatters/index.js';
 import { sarifLevel, securitySeverity } from '../../../src/audit/report/formatters/sarif.js';
 import { sampleReport } from './sample.js';
+import { MARKDOWN_MAX_CHARS } from '../../../src/audit/report/formatters/markdown.js';
 import { sarifValidator } from './sarif-schema.js';
 import { buildReport } from '../../../src/audit/report/build.js';
 
@@ -93,6 +94,19 @@ describe('markdown formatter', () => {
     const row = md.split('\n').find((l) => l.includes('DF040'));
     expect(row).toContain('and newlines');
     expect(row).toContain('**(new)**');
+  });
+});
+
+describe('markdown size limit', () => {
+  it('stays under GitHub\'s comment limit and counts what it left out', async () => {
+    const report = sampleReport();
+    const t = report.targets[0]!;
+    t.findings = Array.from({ length: 2000 }, (_, i) => ({ ...t.findings[0]!, message: `finding number ${i} with some words to take space`, fingerprint: `${i}`.padStart(16, '0') }));
+    const md = await format('markdown', report);
+    expect(md.length).toBeLessThan(MARKDOWN_MAX_CHARS + 500);
+    expect(md).toContain('| 🟧 high | 2000 |');
+    const shown = md.split('\n').filter((l) => l.includes('finding number')).length;
+    expect(md).toContain(`…and ${2000 - shown + 1} more finding(s) not shown`);
   });
 });
 
