@@ -74,7 +74,14 @@ function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): Targ
   }
   if (read.warning) target.errors.push({ message: read.warning.message, location: { path: target.name, ...(read.warning.line ? { line: read.warning.line } : {}) } });
   const context = input.path ? buildContextFacts(input.path, options.cwd) : undefined;
-  const parsed = parseDockerfile(read.text, target.name, context, options.settings);
+  let parsed: ReturnType<typeof parseDockerfile>;
+  try {
+    parsed = parseDockerfile(read.text, target.name, context, options.settings);
+  } catch (err) {
+    // the parsers are third-party code: a surprise there is this file's problem, not the run's
+    target.errors.push({ message: `cannot parse: ${(err as Error).message.split('\n')[0]}`, location: { path: target.name } });
+    return target;
+  }
   target.errors.push(...parsed.errors);
   const { findings, errors } = runDockerfileRules(parsed.facts, options.rules);
   target.findings = findings;

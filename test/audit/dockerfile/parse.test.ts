@@ -128,3 +128,28 @@ describe('fingerprints', () => {
     expect(after.fingerprint).toBe(before.fingerprint);
   });
 });
+
+describe('odd input never throws', () => {
+  const ODD = [
+    '\\',
+    'FROM',
+    'FROM \nRUN',
+    'RUN <<\n',
+    'FROM alpine:3.22\nRUN <<EOF\nno terminator',
+    'FROM alpine:3.22\nCOPY <<EOF /x\nhello\nEOF',
+    'FROM alpine:3.22\nENV\nARG =\nARG ==x\nLABEL',
+    'FROM alpine:3.22\nRUN echo "unterminated',
+    "FROM alpine:3.22\nRUN echo 'a\\\nRUN x",
+    'FROM alpine:3.22\nRUN $(((((((',
+    'FROM alpine:3.22\nRUN ["sh", "-c"',
+    'FROM alpine:3.22\nHEALTHCHECK\nUSER\nEXPOSE\nWORKDIR\nCMD []\nENTRYPOINT [',
+    '# escape=\nFROM x',
+    'FROM ${A:-${B:-c}}\nFROM $',
+    'ONBUILD RUN curl x | sh\nFROM a AS\nFROM a AS b AS c',
+    '\u0000\u0001garbage\uFFFD\n\n\t\t',
+    'FROM a\n' + 'RUN a | b\n'.repeat(500),
+  ];
+  it.each(ODD.map((t) => [JSON.stringify(t).slice(0, 50), t]))('%s', (_name, text) => {
+    expect(() => allFindings(text)).not.toThrow();
+  });
+});
