@@ -47,7 +47,8 @@ export function registerAuditImage(audit: Command, ctx: CliContext): void {
     let maxFileSize = DEFAULT_MAX_FILE_SIZE;
     if (opts.maxFileSize !== undefined) {
       try {
-        maxFileSize = parseSize(opts.maxFileSize);
+        // a plain number is bytes; otherwise the policy's size syntax (512k, 10m)
+        maxFileSize = /^\d+$/.test(opts.maxFileSize) ? Number(opts.maxFileSize) : parseSize(opts.maxFileSize);
       } catch (err) {
         throw new BulkheadError('usage', `--max-file-size ${opts.maxFileSize}: ${describeError(err)}`);
       }
