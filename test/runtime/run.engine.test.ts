@@ -184,6 +184,20 @@ describe('exit codes and lifecycle', () => {
     expect(plan.resources.pidsLimit).toBe(64);
     expect(labels['io.bulkhead.plan-hash']).toBe(planHash(plan));
   });
+  it('what bulkhead run starts, the container audit finds no drift from (labels, plan, hash)', async () => {
+    for (const args of [['--policy', 'untrusted'], ['--policy', 'service', '--no-gate', '--memory', '64m', '--pids-limit', '16', '-p', '18082:80']]) {
+      const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-labels', ...args, TEST_IMAGE, '--', 'sleep', '30']);
+      expect(r.code, r.stderr).toBe(0);
+      const id = r.stdout.trim();
+      const audit = await runCli(['audit', 'container', id, '--format', 'json', '--fail-on', 'never']);
+      docker(['rm', '-f', id]);
+      expect(audit.code, audit.stderr).toBe(0);
+      const report = JSON.parse(audit.stdout) as { targets: Array<{ findings: Array<{ ruleId: string; message: string }> }> };
+      const drift = report.targets.flatMap((t) => t.findings).filter((f) => f.ruleId === 'CT027' || f.ruleId === 'CT028');
+      expect(drift, JSON.stringify(drift)).toEqual([]);
+      expect(report.targets).toHaveLength(1);
+    }
+  });
   it('service: bridge network, NET_BIND_SERVICE, -p bound to the policy host IP', async () => {
     const r = await runCli(['run', '-d', '--label', 'bulkhead-test=runtime-labels', '--policy', 'service', '--no-gate', '-p', '18080:80', TEST_IMAGE, '--', 'sleep', '30']);
     expect(r.code, r.stderr).toBe(0);
