@@ -10,14 +10,19 @@ export const SAFE_CONTEXT: BuildContextFacts = { dockerignore: '.dockerignore', 
 export interface CheckOptions {
   context?: BuildContextFacts;
   settings?: Partial<DockerfileSettings>;
+  /** other rules to run alongside (e.g. the rule an inline ignore names, for DF033) */
+  alsoRun?: string[];
+}
+
+function fail(id: string): never {
+  throw new Error(`no rule ${id}`);
 }
 
 /** Findings of one rule (by id) on a Dockerfile text, with the runner's suppression handling. */
 export function findingsOf(id: string, text: string, options: CheckOptions = {}): Finding[] {
-  const rule = dockerfileRules.find((r) => r.meta.id === id);
-  if (!rule) throw new Error(`no rule ${id}`);
+  const rules = [id, ...(options.alsoRun ?? [])].map((want) => dockerfileRules.find((r) => r.meta.id === want) ?? fail(want));
   const { facts } = parseDockerfile(text, 'Dockerfile', options.context ?? SAFE_CONTEXT, { trustedRegistries: [], now: NOW, ...options.settings });
-  return runDockerfileRules(facts, [rule]).findings;
+  return runDockerfileRules(facts, rules).findings.filter((f) => f.ruleId === id);
 }
 
 /** All rules' findings, as the audit runs them. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingsOf, type CheckOptions } from './helpers.js';
+import { dockerfileRules } from '../../../src/audit/rules/dockerfile/index.js';
 
 interface Case {
   name: string;
@@ -367,6 +368,17 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
     fires: [{ name: 'no reason', text: F + '# bulkhead ignore=DF023\nRUN apk add curl', lines: [2] }],
     clean: [{ name: 'with reason', text: F + '# bulkhead ignore=DF023 cache mount in CI\nRUN apk add curl' }],
   },
+  DF033: {
+    fires: [
+      { name: 'ignore whose finding is gone', text: F + '# bulkhead ignore=DF023 cache mount in CI\nRUN apk add --no-cache curl', options: { alsoRun: ['DF023'] }, lines: [2] },
+      { name: 'ignore with nothing after it', text: F + 'RUN true\n# bulkhead ignore=DF023 leftover', options: { alsoRun: ['DF023'] } },
+      { name: 'one of two ids unused', text: F + '# bulkhead ignore=DF023,DF029 both?\nRUN apk add curl', options: { alsoRun: ['DF023', 'DF029'] } },
+    ],
+    clean: [
+      { name: 'ignore that suppressed a finding', text: F + '# bulkhead ignore=DF023 cache mount in CI\nRUN apk add curl', options: { alsoRun: ['DF023'] } },
+      { name: 'ignore without reason is DF032, not DF033', text: F + '# bulkhead ignore=DF023\nRUN apk add --no-cache curl', options: { alsoRun: ['DF023'] } },
+    ],
+  },
   DF034: {
     fires: [
       { name: 'Docker Hub image, only a private registry trusted', text: 'FROM node:22', options: { settings: { trustedRegistries: ['registry.example.com'] } } },
@@ -409,4 +421,9 @@ describe.each(Object.entries(TABLE))('%s', (id, { fires, clean }) => {
   it.each(clean)('does not fire: $name', ({ text, options }) => {
     expect(findingsOf(id, text, options)).toEqual([]);
   });
+});
+
+it('every Dockerfile rule has cases that fire and cases that must not', () => {
+  const missing = dockerfileRules.map((r) => r.meta.id).filter((id) => !TABLE[id] || TABLE[id].fires.length === 0 || TABLE[id].clean.length === 0);
+  expect(missing).toEqual([]);
 });
