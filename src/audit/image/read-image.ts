@@ -140,7 +140,9 @@ function parseJson(bytes: Buffer | undefined, what: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (err) {
-    throw new Error(`${what} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
+    // V8's JSON errors quote the input around the error, and a config can hold secrets: position only
+    const pos = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new Error(`${what} is not valid JSON${pos ? ` (at byte ${pos})` : ''}`);
   }
 }
 

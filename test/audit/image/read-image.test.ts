@@ -117,3 +117,15 @@ describe('bad archives are errors or findings, never crashes', () => {
     await expect(readImagePath(join(tmp, 'nope.tar'))).rejects.toThrow(/cannot read \(ENOENT\)/);
   });
 });
+
+describe('errors never quote a secret', () => {
+  it('a config that is not valid JSON is reported by position, not by content', async () => {
+    const simple: FixtureImage = { layers: [[{ name: 'a.txt', content: 'hello' }]] };
+    const archive = await makeDockerSave(simple, {
+      editEntries: (e) => e.map((x) => (/^[0-9a-f]{64}\.json$/.test(x.name) ? { ...x, content: `{"config":{"Env":["GITHUB_TOKEN=${FAKE.github}"]` } : x)),
+    });
+    const facts = await readImageArchiveStream(Readable.from([archive]), 'x');
+    expect(facts.errors[0]).toMatch(/is not valid JSON/);
+    expect(JSON.stringify(facts)).not.toContain(FAKE.github);
+  });
+});
