@@ -43,7 +43,7 @@ await build({
   logLevel: 'warning',
   // the bundle sits one level below dist/
   banner: {
-    js: "import { createRequire as __bulkheadCreateRequire } from 'node:module'; const require = __bulkheadCreateRequire(import.meta.url); const __bulkheadDistUrl = new URL('../', import.meta.url);",
+    js: "import { createRequire as __bulkheadCreateRequire } from 'node:module'; const require = __bulkheadCreateRequire(import.meta.url); const __bulkheadDistUrl = new globalThis.URL('../', import.meta.url);",
   },
   alias: {
     '@grpc/grpc-js': shim('unused.cjs'),
