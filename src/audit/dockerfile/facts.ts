@@ -139,12 +139,25 @@ export function commandLine(instr: DfInstruction, c: ShellCommand): number {
   return instr.line + c.lineOffset - 1;
 }
 
-/** Every RUN's commands, in file order. */
-export function* runCommands(facts: DockerfileFacts): Generator<{ instr: DfInstruction; cmd: ShellCommand; script: ShellScript }> {
-  for (const instr of facts.instructions) {
-    if (!instr.shell) continue;
-    for (const cmd of instr.shell.commands) yield { instr, cmd, script: instr.shell };
+export interface RunCommand {
+  instr: DfInstruction;
+  cmd: ShellCommand;
+  script: ShellScript;
+}
+
+const RUN_COMMANDS = new WeakMap<DockerfileFacts, RunCommand[]>();
+
+/** Every RUN's commands, in file order (listed once per file; most rules walk them). */
+export function runCommands(facts: DockerfileFacts): RunCommand[] {
+  let list = RUN_COMMANDS.get(facts);
+  if (!list) {
+    list = [];
+    for (const instr of facts.instructions) {
+      if (instr.shell) for (const cmd of instr.shell.commands) list.push({ instr, cmd, script: instr.shell });
+    }
+    RUN_COMMANDS.set(facts, list);
   }
+  return list;
 }
 
 export function flag(instr: DfInstruction, name: string): DfFlag | undefined {
