@@ -204,8 +204,9 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
     for (const m of scanChunk(text)) {
       const abs = windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
-      // a match ending inside the overlap is found again, whole, by the next window
-      if (!final && (m.end ?? 0) > buf.length - OVERLAP) continue;
+      // a match starting inside the overlap is found again, whole, by the next window (which
+      // begins with the overlap); one starting before it is complete here (matches < OVERLAP)
+      if (!final && (m.start ?? 0) >= buf.length - OVERLAP) continue;
       reported.add(abs);
       c.scan.secrets.push({ ...m, start: abs, end: windowStart + (m.end ?? 0), path: entry.path });
     }

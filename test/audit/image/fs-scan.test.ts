@@ -64,10 +64,12 @@ describe('scanFilesystemTar', () => {
 
   it('finds a secret straddling two scan windows of a big file, once', async () => {
     const filler = 'lorem ipsum dolor\n'.repeat(70_000); // ~1.2 MiB, past the whole-file limit
-    const at = 1024 * 1024 - 10; // the token crosses the first window's end
-    const content = filler.slice(0, at) + FAKE.github + filler.slice(at);
-    const scan = await scanBuf(await makeTar([{ name: 'big.txt', content }]));
-    expect(scan.secrets.filter((s) => s.kind === 'github-token')).toHaveLength(1);
+    // tokens crossing the first window's end, and just before / inside its overlap
+    for (const at of [1024 * 1024 - 10, 1024 * 1024 - 4096 - 20, 1024 * 1024 - 4000]) {
+      const content = filler.slice(0, at) + FAKE.github + filler.slice(at);
+      const scan = await scanBuf(await makeTar([{ name: 'big.txt', content }]));
+      expect(scan.secrets.filter((s) => s.kind === 'github-token'), `at ${at}`).toHaveLength(1);
+    }
   });
 
   it('scans no further than maxFileSize and skips binary files', async () => {
