@@ -8,6 +8,9 @@ import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// `--outfile FILE` builds elsewhere (test/runtime/bundle.test.ts checks a fresh bundle)
+const outArg = process.argv.indexOf('--outfile');
+const outfile = outArg === -1 ? `${root}dist/cli/main.js` : process.argv[outArg + 1];
 const src = `${root}src${sep}`;
 const shim = (f) => fileURLToPath(new URL(`bundle-shims/${f}`, import.meta.url));
 
@@ -29,7 +32,7 @@ const keepModuleUrls = {
 
 await build({
   entryPoints: [fileURLToPath(new URL('bundle-entry.ts', import.meta.url))],
-  outfile: `${root}dist/cli/main.js`,
+  outfile,
   bundle: true,
   // one file: code splitting turns import() of a CommonJS package into a default-only module,
   // which breaks `const { Ajv } = await import('ajv')`; lazily imported modules are still only
