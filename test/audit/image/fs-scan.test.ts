@@ -66,7 +66,7 @@ describe('scanFilesystemTar', () => {
     const filler = 'lorem ipsum dolor\n'.repeat(70_000); // ~1.2 MiB, past the whole-file limit
     // tokens crossing the first window's end, and just before / inside its overlap
     for (const at of [1024 * 1024 - 10, 1024 * 1024 - 4096 - 20, 1024 * 1024 - 4000]) {
-      const content = filler.slice(0, at) + FAKE.github + filler.slice(at);
+      const content = `${filler.slice(0, at)}\n${FAKE.github}\n${filler.slice(at)}`;
       const scan = await scanBuf(await makeTar([{ name: 'big.txt', content }]));
       expect(scan.secrets.filter((s) => s.kind === 'github-token'), `at ${at}`).toHaveLength(1);
     }
