@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 
 const COUNT = Number(process.argv[2] ?? 1000);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -88,12 +89,34 @@ try {
   const errors = report.targets.reduce((n, t) => n + t.errors.length, 0);
   if (report.targets.length !== COUNT) throw new Error(`expected ${COUNT} targets, got ${report.targets.length}`);
 
+  // Why shell-quote and not sh-syntax (mvdan/sh in WASM): both over the same RUN texts.
+  const runTexts = Array.from({ length: 300 }, (_, i) => dockerfile(i))
+    .flatMap((t) => t.replace(/\\\n/g, ' ').split('\n'))
+    .filter((l) => l.startsWith('RUN '))
+    .map((l) => l.slice(4))
+    .slice(0, 300);
+  const { parse: shellQuote } = await import('shell-quote');
+  let t0 = performance.now();
+  for (const t of runTexts) shellQuote(t, (k) => `$${k}`);
+  const quoteMs = (performance.now() - t0) / runTexts.length;
+  let shSyntaxMs;
+  try {
+    const { parse: shSyntax } = await import('sh-syntax');
+    await shSyntax('true');
+    t0 = performance.now();
+    for (const t of runTexts) await shSyntax(t);
+    shSyntaxMs = (performance.now() - t0) / runTexts.length;
+  } catch {
+    // sh-syntax is not a dependency bulkhead needs; the comparison is skipped without it
+  }
+
   const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
   console.log(`bench/lint: ${COUNT} Dockerfiles, ${(bytes / 1024).toFixed(0)} KiB, ${base.stdout.trim()} instructions (best of ${runs} runs)`);
   console.log(`  baseline  read + dockerfile-ast parse only : ${fmt(base.ms)}  (${Math.round(COUNT / (base.ms / 1000))} files/s)`);
   console.log(`  bulkhead audit dockerfile --format json    : ${fmt(full.ms)}  (${Math.round(COUNT / (full.ms / 1000))} files/s), ${findings} findings, ${errors} errors`);
   console.log(`  ratio audit / baseline                      : ${(full.ms / base.ms).toFixed(2)}x`);
   console.log(`  target < 1.5 s wall                         : ${full.ms < 1500 ? 'met' : 'NOT met'}`);
+  console.log(`  RUN lexing, ${runTexts.length} RUN texts            : shell-quote ${(quoteMs * 1000).toFixed(0)} µs/RUN` + (shSyntaxMs === undefined ? '' : `, sh-syntax ${(shSyntaxMs * 1000).toFixed(0)} µs/RUN (${(shSyntaxMs / quoteMs).toFixed(0)}x)`));
 } finally {
   // BENCH_KEEP=1 keeps the corpus for profiling (node --cpu-prof bin/bulkhead.js audit dockerfile DIR)
   if (process.env.BENCH_KEEP) console.log(`  corpus kept in ${dir}`);
