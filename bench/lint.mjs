@@ -80,7 +80,8 @@ try {
     return { ms, stdout: r.stdout };
   };
 
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  // best of 5: the CI machine is shared, and the best run is the one least disturbed by others
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
   const best = (f) => Array.from({ length: runs }, f).sort((a, b) => a.ms - b.ms)[0];
   const base = best(() => time(['--input-type=module', '-e', baselineScript, dir]));
   const full = best(() => time([BIN, 'audit', 'dockerfile', dir, '--format', 'json', '--fail-on', 'never']));
@@ -104,7 +105,10 @@ try {
     const { parse: shSyntax } = await import('sh-syntax');
     await shSyntax('true');
     t0 = performance.now();
-    for (const t of runTexts) await shSyntax(t);
+    for (const t of runTexts) {
+      // a heredoc opener alone (RUN <<EOF) is a syntax error to it: timed all the same
+      await shSyntax(t).catch(() => undefined);
+    }
     shSyntaxMs = (performance.now() - t0) / runTexts.length;
   } catch {
     // sh-syntax is not a dependency bulkhead needs; the comparison is skipped without it
