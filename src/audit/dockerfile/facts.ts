@@ -183,3 +183,24 @@ export function hasOption(args: readonly string[], long: string[], short: string
 export function operands(args: readonly string[]): string[] {
   return args.filter((a) => !a.startsWith('-'));
 }
+
+/**
+ * The paths a command writes or changes: cp/mv/install/ln their destination, sed only with -i,
+ * dd its of=, and every operand of tee, rm, chmod, chown, truncate and the like.
+ */
+export function writtenPaths(cmd: ShellCommand): string[] {
+  const files = operands(cmd.args);
+  switch (cmd.name) {
+    case 'cp':
+    case 'mv':
+    case 'install':
+    case 'ln':
+      return files.slice(-1);
+    case 'sed':
+      return cmd.args.some((a) => a.startsWith('-i') || a === '--in-place') ? files : [];
+    case 'dd':
+      return cmd.args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3));
+    default:
+      return files;
+  }
+}

@@ -45,10 +45,12 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'tee into sudoers.d', text: F + 'RUN echo "app ALL=(ALL) NOPASSWD:ALL" | tee /etc/sudoers.d/app' },
       { name: 'usermod -aG sudo', text: F + 'RUN usermod -aG sudo app' },
       { name: 'sed -i on sudoers', text: F + 'RUN sed -i "s/^# %wheel/%wheel/" /etc/sudoers' },
+      { name: 'cp into sudoers.d', text: F + 'RUN cp /tmp/app.sudo /etc/sudoers.d/app' },
     ],
     clean: [
       { name: 'reads sudoers', text: F + 'RUN cat /etc/sudoers' },
       { name: 'sed without -i', text: F + 'RUN sed -n 1p /etc/sudoers' },
+      { name: 'copies sudoers away (source, not destination)', text: F + 'RUN cp /etc/sudoers /tmp/sudoers.bak' },
     ],
   },
   DF004: {
@@ -265,6 +267,7 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'setcap -r removes', text: F + 'RUN setcap -r /usr/bin/ping' },
       { name: 'getcap', text: F + 'RUN getcap -r / 2>/dev/null' },
       { name: 'reads /etc/security', text: F + 'RUN cat /etc/security/limits.conf' },
+      { name: 'copies a security file away', text: F + 'RUN cp /etc/security/limits.conf /tmp/limits.bak' },
     ],
   },
   DF019: {

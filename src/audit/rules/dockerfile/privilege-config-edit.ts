@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { FindingDraft } from '../rule.js';
-import { at, commandLine, operands, runCommands, type DockerfileFacts } from '../../dockerfile/facts.js';
+import { at, commandLine, operands, runCommands, writtenPaths, type DockerfileFacts } from '../../dockerfile/facts.js';
 
 const SECURITY_CONFIG = /^\/etc\/(security\/|pam\.d\/|login\.defs$|shadow$)/;
 const EDITORS = new Set(['tee', 'cp', 'mv', 'install', 'sed', 'ln', 'rm', 'chmod', 'truncate', 'dd']);
@@ -27,7 +27,7 @@ export const privilegeConfigEdit: Rule<DockerfileFacts> = {
         continue;
       }
       const redirected = cmd.redirects.find((r) => r.op !== '<' && r.op !== '<<<' && SECURITY_CONFIG.test(r.target));
-      const edited = EDITORS.has(cmd.name) && (cmd.name !== 'sed' || cmd.args.some((a) => a.startsWith('-i') || a === '--in-place')) ? cmd.args.find((a) => SECURITY_CONFIG.test(a)) : undefined;
+      const edited = EDITORS.has(cmd.name) ? writtenPaths(cmd).find((a) => SECURITY_CONFIG.test(a)) : undefined;
       const file = redirected?.target ?? edited;
       if (file) out.push({ message: `RUN edits ${file}`, location, key: `${instr.stage?.label}|${cmd.name}|${file}` });
     }

@@ -1,8 +1,9 @@
 import type { Rule } from '../rule.js';
-import { at, commandLine, runCommands, type DockerfileFacts } from '../../dockerfile/facts.js';
+import { at, commandLine, runCommands, writtenPaths, type DockerfileFacts } from '../../dockerfile/facts.js';
 
 const SUDOERS = /^\/etc\/sudoers(\.d(\/.*)?)?$/;
 const WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'sed', 'ln', 'visudo', 'dd']);
+
 
 export const sudoersWrite: Rule<DockerfileFacts> = {
   meta: {
@@ -20,7 +21,7 @@ export const sudoersWrite: Rule<DockerfileFacts> = {
     const out = [];
     for (const { instr, cmd } of runCommands(facts)) {
       const redirected = cmd.redirects.some((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && SUDOERS.test(r.target));
-      const written = WRITERS.has(cmd.name) && cmd.args.some((a) => SUDOERS.test(a)) && (cmd.name !== 'sed' || cmd.args.some((a) => a === '-i' || a.startsWith('-i') || a === '--in-place'));
+      const written = WRITERS.has(cmd.name) && writtenPaths(cmd).some((a) => SUDOERS.test(a));
       const adduser = (cmd.name === 'usermod' || cmd.name === 'adduser' || cmd.name === 'gpasswd') && cmd.args.some((a) => a === 'sudo' || a === 'wheel');
       if (redirected || written || adduser) {
         out.push({ message: adduser ? `RUN adds a user to the sudo/wheel group (${cmd.name})` : 'RUN writes to /etc/sudoers', location: at(instr, commandLine(instr, cmd)), key: `${instr.stage?.label}|${cmd.name} ${cmd.args.join(' ')}` });
