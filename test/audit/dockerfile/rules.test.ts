@@ -430,3 +430,11 @@ it('every Dockerfile rule has cases that fire and cases that must not', () => {
   const missing = dockerfileRules.map((r) => r.meta.id).filter((id) => !TABLE[id] || TABLE[id].fires.length === 0 || TABLE[id].clean.length === 0);
   expect(missing).toEqual([]);
 });
+
+it('DF001 only informs when a distroless :nonroot or Chainguard base image supplies the user', () => {
+  for (const base of ['gcr.io/distroless/static-debian12:nonroot', 'cgr.dev/chainguard/node:latest']) {
+    const [f] = findingsOf('DF001', `FROM ${base}\nCOPY app /app`);
+    expect(f?.severity, base).toBe('info');
+  }
+  expect(findingsOf('DF001', 'FROM gcr.io/distroless/static-debian12\nCOPY app /app')[0]?.severity).toBe('high');
+});

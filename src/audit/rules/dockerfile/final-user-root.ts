@@ -30,6 +30,10 @@ export const finalUserRoot: Rule<DockerfileFacts> = {
         if (inherited) return ROOT.test(inherited.words[0] ?? '') ? [{ message: `final stage inherits USER ${inherited.words[0]} from stage ${parent.label}`, location: at(stage.instructions[0]!), key: 'inherited-root' }] : [];
         parent = parent.from.stageRef;
       }
+      // distroless :nonroot and Chainguard images set a non-root user in their config: only say so
+      if (/nonroot/i.test(stage.from.tag ?? '') || stage.from.registry === 'cgr.dev') {
+        return [{ message: `final stage has no USER and relies on ${stage.from.resolved} running as non-root; state it with USER 65532`, location: at(stage.instructions[0]!), severity: 'info', key: 'no-user' }];
+      }
       return [{ message: 'final stage has no USER instruction, so the container runs as root', location: at(stage.instructions[0]!), key: 'no-user' }];
     }
     const who = last.words[0] ?? '';
