@@ -23,7 +23,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { looksBinary, scanChunk, scanText, type SecretMatch } from '../secrets/index.js';
+import { looksBinary, scanBytes, scanText, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -196,12 +196,11 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
   const scanWindow = (buf: Buffer, final: boolean) => {
     binary ??= looksBinary(buf);
     if (binary) return;
-    const text = buf.toString('latin1');
     if (whole) {
-      for (const m of scanText(text, { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
+      for (const m of scanBytes(buf, { path: entry.path, lines: true })) c.scan.secrets.push({ ...m, path: entry.path });
       return;
     }
-    for (const m of scanChunk(text)) {
+    for (const m of scanBytes(buf)) {
       const abs = windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
       // a match starting inside the overlap is found again, whole, by the next window (which

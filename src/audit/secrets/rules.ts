@@ -14,11 +14,6 @@ export interface SecretRule {
   severity: Severity;
   /** lowercase literals; the rule runs when any occurs in the text (case-insensitively) */
   keywords: string[];
-  /**
-   * A pattern used in the prefilter instead of literals, for rules whose only literal is far
-   * too common (`://` is in every URL; credentials in a URL need `://user:pass@`).
-   */
-  trigger?: RegExp;
   regex: RegExp;
   group: number;
   /** minimum Shannon entropy (bits per char) of the secret */
@@ -28,11 +23,10 @@ export interface SecretRule {
   /** generic rules hand their (name, value) to classifyAssignment instead of firing directly */
   assignment?: boolean;
   /**
-   * The regex starts with its own keywords and runs on every text, outside the prefilter:
-   * for keywords common in ordinary text ("password", "token:"), where the prefilter would
-   * hit anyway and only add a pass.
+   * Run the regex over the whole text when a keyword hits, not only around the hits: for
+   * matches that can be long (a PuTTY key block) or a validator that reads the whole text.
    */
-  selfFiltering?: boolean;
+  wholeText?: boolean;
 }
 
 function base64Decode(s: string): string {
@@ -67,6 +61,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['"private_key"'],
     regex: /"private_key"\s*:\s*"(-----BEGIN[^"]{32,})"/g,
     group: 1,
+    wholeText: true,
     validate: (_s, text) => text.includes('"client_email"'),
   },
   {
@@ -92,6 +87,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['putty-user-key-file-'],
     regex: /PuTTY-User-Key-File-[23]: [^\r\n]{1,64}[\s\S]{0,4096}?Private-Lines: \d+\r?\n([A-Za-z0-9+/=]{16,})/g,
     group: 1,
+    wholeText: true,
   },
   {
     kind: 'aws-access-key-id',
@@ -223,8 +219,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'url-credentials',
     title: 'URL with embedded credentials (e.g. .git-credentials)',
     severity: 'high',
-    keywords: [],
-    trigger: /:\/\/[^\s:@/]{1,64}:[^\s@/]{3,128}@/,
+    keywords: ['://'],
     // starts with the literal so the regex engine can skip ahead; the scheme is not needed
     regex: /:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
     group: 1,
@@ -239,7 +234,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: /(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
     group: 1,
     assignment: true,
-    selfFiltering: true,
   },
 ];
 
