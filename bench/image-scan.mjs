@@ -51,7 +51,7 @@ if (args[0] === '--child') {
       }
       const inner = tar.extract();
       // same zlib settings as the product (src/audit/image/decompress.ts), so only the scanning differs
-      Readable.from(entry).pipe(createGunzip({ chunkSize: 256 * 1024, highWaterMark: 4 << 20 })).pipe(inner);
+      Readable.from(entry).pipe(createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 })).pipe(inner);
       for await (const e of inner) {
         files++;
         for await (const chunk of e) bytes += chunk.length;

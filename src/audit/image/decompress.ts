@@ -57,7 +57,7 @@ export async function openLayer(src: Readable): Promise<OpenedLayer> {
   }
   // Big chunks and a deep buffer let zlib (on the libuv threadpool) inflate ahead while this
   // thread scans: measured on bench/image-scan, the default 16 KiB left the scanner waiting.
-  const tarStream = kind === 'gzip' ? createGunzip({ chunkSize: 256 * 1024, highWaterMark: 4 << 20 } as ZlibOptions) : kind === 'zstd' ? new ZstdDecompress() : new PassThrough({ highWaterMark: 1 << 20 });
+  const tarStream = kind === 'gzip' ? createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as ZlibOptions) : kind === 'zstd' ? new ZstdDecompress() : new PassThrough({ highWaterMark: 1 << 20 });
   // forward errors from the source (e.g. a truncated outer archive) to the consumer
   src.on('error', (err) => tarStream.destroy(err));
   if (head.bytes.length > 0) tarStream.write(head.bytes);

@@ -11,7 +11,7 @@
  * stream and a file take the same path. (The alternative, two passes over a seekable file,
  * would read the archive's headers twice and still need a buffer for the engine stream.)
  */
-import { createReadStream, lstatSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -21,9 +21,13 @@ import { openLayer } from './decompress.js';
 import { redactInstruction } from './history.js';
 import { FinalView, type ImageConfigFacts, type ImageFacts, type ImageLayerFacts } from './facts.js';
 import { scanFilesystemTar, type FilesystemScan, type ScanOptions } from './fs-scan.js';
+import { scanRanges } from './layer-pool.js';
+import { indexTarFile, type TarIndexEntry } from './tar-index.js';
 
 export interface ImageReadOptions extends ScanOptions {
   setuidAllowlist?: Array<{ path: string; sha256?: string }>;
+  /** worker threads for the layers of a seekable archive file (default: one per core, up to 4; 0 = none) */
+  workers?: number;
   /** called as archive bytes are read and layers finish */
   onProgress?: (p: { bytes: number; layers: number }) => void;
 }
@@ -328,6 +332,81 @@ export async function readOciLayoutDir(dir: string, name: string, options: Image
   return assemble(name, (p) => scans.get(p), json, { errors: [], notes: [] }, options);
 }
 
+/**
+ * A seekable, uncompressed archive file: its headers are indexed with positioned reads, the
+ * small JSON documents read whole, and the layers the manifest lists scanned as independent
+ * byte ranges (in worker threads where there are cores for it). Returns undefined when the
+ * file is not a plain tar (gzip, corrupt): the one-pass stream path then reads it and reports
+ * what is wrong.
+ */
+async function readSeekableArchive(path: string, size: number, options: ImageReadOptions): Promise<ImageFacts | undefined> {
+  let index: TarIndexEntry[];
+  try {
+    index = indexTarFile(path, size);
+  } catch {
+    return undefined;
+  }
+  const notes: string[] = [];
+  const byName = new Map<string, TarIndexEntry>();
+  const links = new Map<string, string>();
+  for (const e of index) {
+    const name = archiveName(e.name);
+    if (e.type === '2') {
+      links.set(name, archiveName(posix.normalize(posix.join(posix.dirname(name), e.linkname))));
+      continue;
+    }
+    if (e.type !== '0' && e.type !== '7') continue;
+    if (byName.has(name)) notes.push(`the archive holds ${name} more than once; the last copy is used`);
+    byName.set(name, e);
+  }
+  const resolve = (p: string) => {
+    let cur = p;
+    for (let i = 0; i < 8 && links.has(cur); i++) cur = links.get(cur)!;
+    return cur;
+  };
+  const fd = openSync(path, 'r');
+  const jsonCache = new Map<string, Buffer | undefined>();
+  const json = (p: string): Buffer | undefined => {
+    const name = resolve(p);
+    if (jsonCache.has(name)) return jsonCache.get(name);
+    const e = byName.get(name);
+    let out: Buffer | undefined;
+    if (e && e.size <= MAX_JSON_SIZE) {
+      out = Buffer.alloc(e.size);
+      readSync(fd, out, 0, e.size, e.offset);
+    }
+    jsonCache.set(name, out);
+    return out;
+  };
+  try {
+    let layerPaths: string[] = [];
+    try {
+      layerPaths = [...new Set(planImage(json).layerPaths.map(resolve))].filter((p) => byName.has(p));
+    } catch {
+      // assemble() reports the manifest problem
+    }
+    const ranges = layerPaths.map((p) => {
+      const e = byName.get(p)!;
+      return { path, start: e.offset, end: e.offset + e.size };
+    });
+    let bytes = 0;
+    let layers = 0;
+    const scanned = await scanRanges(ranges, {
+      ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      onDone: (i) => {
+        bytes += ranges[i]!.end - ranges[i]!.start;
+        layers++;
+        options.onProgress?.({ bytes, layers });
+      },
+    });
+    const scans = new Map(layerPaths.map((p, i) => [p, scanned[i]!]));
+    return assemble(path, (p) => scans.get(resolve(p)), json, { errors: [], notes }, options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A file (docker save tarball, possibly gzipped, or a tar of an OCI layout) or an OCI layout directory. */
 export async function readImagePath(path: string, options: ImageReadOptions = {}): Promise<ImageFacts> {
   let st;
@@ -337,6 +416,10 @@ export async function readImagePath(path: string, options: ImageReadOptions = {}
     throw new BulkheadError('not-found', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (st.isDirectory()) return readOciLayoutDir(path, path, options);
+  if (st.isFile()) {
+    const seekable = await readSeekableArchive(path, st.size, options);
+    if (seekable) return seekable;
+  }
   return readImageArchiveStream(createReadStream(path, { highWaterMark: 1 << 20 }), path, options);
 }
 
