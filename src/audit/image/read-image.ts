@@ -26,7 +26,7 @@ import { indexTarFile, type TarIndexEntry } from './tar-index.js';
 
 export interface ImageReadOptions extends ScanOptions {
   setuidAllowlist?: Array<{ path: string; sha256?: string }>;
-  /** worker threads for the layers of a seekable archive file (default: one per core, up to 4; 0 = none) */
+  /** lanes (this thread + worker threads) for the layers of a seekable archive file (default: one per core, at most 2; 0 = this thread only) */
   workers?: number;
   /** called as archive bytes are read and layers finish */
   onProgress?: (p: { bytes: number; layers: number }) => void;
