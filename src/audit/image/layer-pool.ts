@@ -35,7 +35,7 @@ export function scanWorkerCount(tasks: number, requested?: number): number {
 }
 
 function openRange(r: FileRange): Readable {
-  return r.end > r.start ? createReadStream(r.path, { start: r.start, end: r.end - 1, highWaterMark: 1 << 20 }) : Readable.from([]);
+  return r.end > r.start ? createReadStream(r.path, { start: r.start, end: r.end - 1, highWaterMark: 256 * 1024 }) : Readable.from([]);
 }
 
 function failedScan(message: string): FilesystemScan {

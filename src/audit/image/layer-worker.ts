@@ -1,5 +1,6 @@
 /** Worker thread: scans one byte range of a file (one layer blob) and posts the FilesystemScan back. */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { scanFilesystemTar, type ScanOptions } from './fs-scan.js';
 
@@ -13,7 +14,7 @@ export interface LayerTask {
 }
 
 parentPort?.on('message', (task: LayerTask) => {
-  const stream = task.end > task.start ? createReadStream(task.path, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 }) : createReadStream(task.path, { start: 0, end: -1 });
+  const stream = task.end > task.start ? createReadStream(task.path, { start: task.start, end: task.end - 1, highWaterMark: 256 * 1024 }) : Readable.from([]);
   scanFilesystemTar(stream, task.options).then(
     (scan) => parentPort?.postMessage({ id: task.id, scan }),
     (err: unknown) => parentPort?.postMessage({ id: task.id, error: err instanceof Error ? err.message : String(err) }),
