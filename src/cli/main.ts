@@ -2,11 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { BulkheadError, describeError, type ErrorKind } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { toolVersion } from '../version.js';
-import { registerRun } from './commands/run.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerProfile } from './commands/profile.js';
-import { registerAudit } from './commands/audit.js';
-import { registerRules } from './commands/rules.js';
+
+type Registrar = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Top-level commands, each loaded only when needed: `bulkhead run` must not pay for evaluating
+ * the auditors (and vice versa). --help and unknown words load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Registrar>> = {
+  run: async () => (await import('./commands/run.js')).registerRun,
+  policy: async () => (await import('./commands/policy.js')).registerPolicy,
+  profile: async () => (await import('./commands/profile.js')).registerProfile,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+  rules: async () => (await import('./commands/rules.js')).registerRules,
+};
 
 /** Which exit-code table a command uses: `run` mimics docker run, the rest are audits/tools. */
 export type CommandFamily = 'run' | 'audit';
@@ -56,7 +65,7 @@ export function exitCodeFor(err: unknown, family: CommandFamily): number {
   return (family === 'run' ? runCodes : auditCodes)[kind];
 }
 
-export function buildProgram(ctx: CliContext): Command {
+export async function buildProgram(ctx: CliContext, argv: string[] = []): Promise<Command> {
   const program = new Command('bulkhead')
     .description('Launch containers locked down by a policy, and audit everything around them.')
     .version(toolVersion(), '-V, --version')
@@ -66,18 +75,17 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
     })
     .exitOverride();
-  registerRun(program, ctx);
-  registerPolicy(program, ctx);
-  registerProfile(program, ctx);
-  registerAudit(program, ctx);
-  registerRules(program, ctx);
+  const first = argv[0];
+  const wanted = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+  const registrars = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
+  for (const register of registrars) register(program, ctx);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; only bin/bulkhead.js sets process.exitCode. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const ctx: CliContext = { io, exitCode: 0, family: argv[0] === 'run' ? 'run' : 'audit' };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;

@@ -145,7 +145,12 @@ export class DockerodeEngineClient implements EngineClient {
     return this.call(`inspect container ${id}`, () => this.docker.getContainer(id).inspect());
   }
   containerChanges(id: string): Promise<ContainerChange[]> {
-    return this.call(`changes of container ${id}`, async () => ((await this.docker.getContainer(id).changes()) as ContainerChange[] | null) ?? []);
+    return this.call(`changes of container ${id}`, async () => {
+      // with no changes the engine answers a JSON `null`, which the modem hands back unparsed
+      const raw = (await this.docker.getContainer(id).changes()) as unknown;
+      const parsed = Buffer.isBuffer(raw) || typeof raw === 'string' ? (JSON.parse(String(raw)) as unknown) : raw;
+      return Array.isArray(parsed) ? (parsed as ContainerChange[]) : [];
+    });
   }
   containerArchive(id: string, path: string): Promise<Readable> {
     return this.call(`archive ${path} of container ${id}`, async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);
