@@ -1,17 +1,31 @@
-// Bundles the CLI into dist/cli/main.js (what bin/bulkhead.js imports), after `tsc` has built
-// dist/. Why: node resolves and evaluates hundreds of small files otherwise, and dockerode
-// pulls in grpc/protobufjs at load time; the bundle keeps `bulkhead run` within a few tens of
-// ms of `docker run` (see bench/run-overhead.mjs).
+// Bundles the CLI into dist/cli/ (bin/bulkhead.js imports dist/cli/main.js), after `tsc` has
+// built dist/. Why: node resolves and evaluates hundreds of small files otherwise, and dockerode
+// pulls in grpc/protobufjs at load time; the bundles keep the startup of `bulkhead run` small
+// (see bench/run-overhead.mjs and docs/run.md for the figures).
+//
+// Several separate entry builds, side by side in one directory:
+//   main.js           scripts/bundle-entry.ts: answers --version, then imports one of the two below
+//   bundle-run.js     src/cli/main.ts with only the `run` command: V8 compiles every byte of a
+//                     module it loads, and the auditors are most of the full bundle
+//   bundle-full.js    src/cli/main.ts with every command
+//   bundle-gate.js    src/audit/image/gate.ts, which bundle-run.js imports when a run audits an image
+//   bundle-errors.js  src/errors.ts, shared by all of them so `instanceof BulkheadError` holds
+//                     across bundles (the gate's errors reach the run command's exit-code mapping)
+// Not esbuild code splitting: it turns import() of a CommonJS package into a default-only
+// module, which breaks `const { Ajv } = await import('ajv')`; separate builds do not.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// `--outfile FILE` builds elsewhere (test/runtime/bundle.test.ts checks a fresh bundle)
+// `--outfile FILE` builds elsewhere (test/runtime/bundle.test.ts checks a fresh bundle); the
+// other files go next to it
 const outArg = process.argv.indexOf('--outfile');
 const outfile = outArg === -1 ? `${root}dist/cli/main.js` : process.argv[outArg + 1];
+const outdir = dirname(outfile);
 const src = `${root}src${sep}`;
+const srcFile = (f) => join(root, 'src', ...f.split('/'));
 const shim = (f) => fileURLToPath(new URL(`bundle-shims/${f}`, import.meta.url));
 
 // Source files find package data (package.json, policies/, schemas/) relative to their own
@@ -30,13 +44,25 @@ const keepModuleUrls = {
   },
 };
 
-await build({
-  entryPoints: [fileURLToPath(new URL('bundle-entry.ts', import.meta.url))],
-  outfile,
+/** Imports of the given src/ files become imports of the given sibling bundle files. */
+function siblings(map) {
+  const byPath = new Map(Object.entries(map).map(([from, to]) => [srcFile(from), to]));
+  return {
+    name: 'sibling-bundles',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (!args.importer.startsWith(src)) return undefined;
+        const target = join(dirname(args.importer), args.path).replace(/\.js$/, '.ts');
+        const to = byPath.get(target);
+        if (to === undefined || target === args.importer) return undefined;
+        return to.startsWith('shim:') ? { path: shim(to.slice(5)) } : { path: to, external: true };
+      });
+    },
+  };
+}
+
+const common = {
   bundle: true,
-  // one file: code splitting turns import() of a CommonJS package into a default-only module,
-  // which breaks `const { Ajv } = await import('ajv')`; lazily imported modules are still only
-  // evaluated on first use
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -44,7 +70,7 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // the bundle sits one level below dist/
+  // the bundles sit one level below dist/
   banner: {
     js: "import { createRequire as __bulkheadCreateRequire } from 'node:module'; const require = __bulkheadCreateRequire(import.meta.url); const __bulkheadDistUrl = new globalThis.URL('../', import.meta.url);",
   },
@@ -56,5 +82,25 @@ await build({
   },
   // native, WASM or browser-automation packages stay in node_modules
   external: ['cpu-features', 'sh-syntax', 'playwright-core', 'playwright'],
-  plugins: [keepModuleUrls],
-});
+};
+const shared = { 'errors.ts': './bundle-errors.js' };
+const entries = [
+  { in: fileURLToPath(new URL('bundle-entry.ts', import.meta.url)), out: outfile, map: shared },
+  { in: srcFile('errors.ts'), out: join(outdir, 'bundle-errors.js'), map: {} },
+  { in: srcFile('cli/main.ts'), out: join(outdir, 'bundle-full.js'), map: shared },
+  {
+    in: srcFile('cli/main.ts'),
+    out: join(outdir, 'bundle-run.js'),
+    map: {
+      ...shared,
+      'audit/image/gate.ts': './bundle-gate.js',
+      // scripts/bundle-entry.ts sends only `run` here, so src/cli/main.ts loads no other command
+      'cli/commands/policy.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/profile.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/audit.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/rules.ts': 'shim:not-in-run-bundle.js',
+    },
+  },
+  { in: srcFile('audit/image/gate.ts'), out: join(outdir, 'bundle-gate.js'), map: shared },
+];
+await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, plugins: [siblings(e.map), keepModuleUrls] })));

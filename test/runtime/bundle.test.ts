@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE } from '../helpers/engine.js';
 
 /**
- * The CLI ships as one esbuild bundle (scripts/bundle.mjs), but every other test runs src/.
- * This builds a fresh bundle in a scratch package and runs the commands whose code paths the
- * bundle changes: package data found through import.meta.url, lazily imported CommonJS
- * packages, the stubbed grpc/protobuf and the deferred ssh2.
+ * The CLI ships as esbuild bundles (scripts/bundle.mjs: an entry, a `run`-only bundle, a full
+ * one, the image gate and the shared errors), but every other test runs src/. This builds
+ * fresh bundles in a scratch package and runs the commands whose code paths the bundles
+ * change: package data found through import.meta.url, lazily imported CommonJS packages, the
+ * stubbed grpc/protobuf, the deferred ssh2, and the gate loaded from its own file by `run`.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let pkg: string;
@@ -30,10 +31,17 @@ function cli(args: string[]) {
 }
 
 describe('the bundled CLI', () => {
+  it('is an entry and its sibling bundles, side by side', () => {
+    expect(readdirSync(join(pkg, 'dist', 'cli')).sort()).toEqual(['bundle-errors.js', 'bundle-full.js', 'bundle-gate.js', 'bundle-run.js', 'main.js']);
+  });
   it('--version and --help', () => {
     const version = cli(['--version']);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(cli(['--help']).stdout).toContain('run [options] <image> [command...]');
+    expect(cli(['run', '--help']).stdout).toContain('<image> [command...]');
+    const audit = cli(['audit', 'dockerfile', '--help']);
+    expect(audit.status, audit.stderr).toBe(0);
+    expect(audit.stdout).toContain('audit dockerfile');
   });
   it('reads built-in policies and schemas from the package', () => {
     const r = cli(['run', '--dry-run', '--format', 'json', '--policy', 'service', TEST_IMAGE]);
