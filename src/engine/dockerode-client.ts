@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import type Dockerode from 'dockerode';
 import {
   DockerApiError,
@@ -86,21 +87,42 @@ export class DockerodeEngineClient implements EngineClient {
     }
   }
 
-  /** GET /version unversioned (every engine answers it), then pin the modem to the negotiated version. */
+  /**
+   * Negotiates like the docker CLI: the Api-Version header of GET /_ping (cheap; /version makes
+   * the engine ask containerd and runc for theirs), falling back to GET /version unversioned
+   * where the header is missing or the transport is not a plain unix socket. Then pins the
+   * modem to min(engine, ours).
+   */
   apiVersion(): Promise<string> {
     this.negotiated ??= (async () => {
-      let v: EngineVersion;
+      let engineApi: string | undefined;
       try {
-        v = (await this.docker.version()) as unknown as EngineVersion;
+        engineApi = await this.pingApiVersion();
+        engineApi ??= ((await this.docker.version()) as unknown as EngineVersion).ApiVersion;
       } catch (err) {
         this.negotiated = undefined;
         throw wrapEngineError('version', this.endpoint, err);
       }
-      const chosen = negotiateApiVersion(v.ApiVersion);
+      const chosen = negotiateApiVersion(engineApi);
       (this.docker.modem as unknown as { version: string }).version = `v${chosen}`;
       return chosen;
     })();
     return this.negotiated;
+  }
+
+  private pingApiVersion(): Promise<string | undefined> {
+    const { socketPath, timeout } = this.docker.modem as unknown as { socketPath?: string; timeout?: number };
+    if (typeof socketPath !== 'string') return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const req = httpGet({ socketPath, path: '/_ping' }, (res) => {
+        res.resume();
+        const header = res.headers['api-version'];
+        resolve(res.statusCode === 200 && typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : undefined);
+      });
+      req.on('error', reject);
+      // the same idle timeout the modem applies (connectEngine's idleTimeoutMs)
+      if (timeout) req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'ETIMEDOUT' })));
+    });
   }
 
   async ping(): Promise<void> {
