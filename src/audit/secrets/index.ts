@@ -40,7 +40,7 @@ const MAX_MATCHES_PER_TEXT = 50;
  * on 65 MB of source and docs: ~35 `includes` passes ran at ~70 MB/s, one combined
  * case-insensitive regex at ~190 MB/s, the automaton at ~450 MB/s.
  */
-const KEYWORDS = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+const KEYWORDS = [...new Set(SECRET_RULES.flatMap((r) => [...r.keywords, ...(r.companions ?? [])]))];
 const AUTOMATON = compileKeywords(KEYWORDS);
 /** Past this many hits of one keyword, a rule scans the whole text instead of windows around the hits. */
 const MAX_WINDOWS = 4096;
@@ -61,22 +61,77 @@ function prefilterHits(input: string | Uint8Array): KeywordHits {
   return hits;
 }
 
-/** The stretches of text a rule's regex reads: windows around its keyword hits, or the whole text. */
-function ruleWindows(rule: SecretRule, hits: KeywordHits, length: number): Array<[number, number]> | undefined {
-  const ends: number[] = [];
-  for (const k of rule.keywords) for (const e of hits.get(k) ?? []) ends.push(e);
-  if (ends.length === 0) return undefined;
-  if (rule.wholeText || ends.length > MAX_WINDOWS) return [[0, length]];
-  ends.sort((a, b) => a - b);
-  const windows: Array<[number, number]> = [];
+/**
+ * The stretches of text a rule's regex reads, as flat [start, end, start, end, ...]: windows
+ * around its keyword hits (those its anchor keeps), or the whole text; undefined: none.
+ */
+function ruleWindows(rule: SecretRule, hits: KeywordHits, input: string | Uint8Array): number[] | undefined {
+  const length = input.length;
+  let lists = 0;
+  let total = 0;
+  let single: number[] | undefined;
+  for (const k of rule.keywords) {
+    const e = hits.get(k);
+    if (!e) continue;
+    lists++;
+    total += e.length;
+    single = e;
+  }
+  if (total === 0) return undefined;
+  // past the cap the automaton stops recording, so the anchor cannot vet every hit: whole text
+  if (rule.wholeText || total > MAX_WINDOWS) return [0, length];
+  let ends: number[];
+  if (lists === 1) {
+    ends = single!; // one keyword: the automaton's order is already ascending
+  } else {
+    ends = [];
+    for (const k of rule.keywords) for (const e of hits.get(k) ?? []) ends.push(e);
+    ends.sort((x, y) => x - y);
+  }
+  const anchor = rule.anchor;
+  const companions = anchor ? companionEnds(rule, hits, input) : undefined;
+  const windows: number[] = [];
   for (const e of ends) {
+    if (anchor && !anchor(input, e) && !companionNear(companions, e)) continue;
     const a = Math.max(0, e - WINDOW_BEFORE);
     const b = Math.min(length, e + WINDOW_AFTER);
-    const last = windows[windows.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else windows.push([a, b]);
+    const n = windows.length;
+    if (n > 0 && a <= windows[n - 1]!) windows[n - 1] = Math.max(windows[n - 1]!, b);
+    else windows.push(a, b);
   }
-  return windows;
+  return windows.length > 0 ? windows : undefined;
+}
+
+/** Ends of the rule's companion spellings that pass its anchor; undefined: too many to vet (keep every window). */
+function companionEnds(rule: SecretRule, hits: KeywordHits, input: string | Uint8Array): number[] | undefined {
+  const ends: number[] = [];
+  for (const k of rule.companions ?? []) {
+    const list = hits.get(k);
+    if (!list) continue;
+    if (list.length > MAX_WINDOWS) return undefined;
+    for (const e of list) if (rule.anchor!(input, e)) ends.push(e);
+  }
+  return ends;
+}
+
+/** Whether a companion hit lies in the window of the keyword ending at `e` (undefined: assume so). */
+function companionNear(companions: number[] | undefined, e: number): boolean {
+  if (companions === undefined) return true;
+  for (const c of companions) if (c > e - WINDOW_BEFORE && c - 12 < e + WINDOW_AFTER) return true;
+  return false;
+}
+
+/** Each rule's windows (see ruleWindows), and whether any rule has one (else no regex runs). */
+function planRules(rules: readonly SecretRule[], hits: KeywordHits, input: string | Uint8Array): { windows: Array<number[] | undefined>; any: boolean } {
+  const windows: Array<number[] | undefined> = [];
+  let any = false;
+  if (hits.size === 0) return { windows, any };
+  for (const rule of rules) {
+    const w = ruleWindows(rule, hits, input);
+    windows.push(w);
+    if (w) any = true;
+  }
+  return { windows, any };
 }
 
 export function shannonEntropy(s: string): number {
@@ -153,17 +208,27 @@ interface RawMatch {
 
 const IDENT_CHAR = /[A-Za-z0-9_.-]/;
 
-function tokenMatches(text: string, rules: readonly SecretRule[], hits: KeywordHits = prefilterHits(text)): RawMatch[] {
+/** Text, or file bytes read as latin1 (same offsets): bytes become strings only where a regex reads them. */
+type Source = string | Buffer;
+
+function sliceOf(src: Source, a: number, b: number): string {
+  return typeof src === 'string' ? (a === 0 && b === src.length ? src : src.slice(a, b)) : src.toString('latin1', a, b);
+}
+
+function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRules(rules, prefilterHits(src), src)): RawMatch[] {
   const found: RawMatch[] = [];
-  if (hits.size === 0) return found;
-  for (const rule of rules) {
-    const windows = ruleWindows(rule, hits, text.length);
+  if (!plan.any) return found;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    const windows = plan.windows[r];
     if (!windows) continue;
     const re = rule.regex;
     const seen = new Set<number>();
     let perRule = 0;
-    for (const [a, b] of windows) {
-      const sub = a === 0 && b === text.length ? text : text.slice(a, b);
+    for (let w = 0; w < windows.length; w += 2) {
+      const a = windows[w]!;
+      const b = windows[w + 1]!;
+      const sub = sliceOf(src, a, b);
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(sub)) !== null && perRule < MAX_MATCHES_PER_TEXT) {
@@ -175,9 +240,12 @@ function tokenMatches(text: string, rules: readonly SecretRule[], hits: KeywordH
         const end = start + m[0].length;
         const secretStart = start + Math.max(0, m[0].lastIndexOf(secret));
         if (rule.assignment) {
-          let nameStart = start;
-          while (nameStart > 0 && nameStart > start - 64 && IDENT_CHAR.test(text[nameStart - 1] ?? '')) nameStart--;
-          const name = /^[^:=\s"']*/.exec(text.slice(nameStart, end))?.[0] ?? '';
+          // the name: up to 64 identifier characters before the match
+          const lo = Math.max(0, start - 64);
+          const around = start - lo <= m.index ? sub.slice(m.index - (start - lo), m.index + m[0].length) : sliceOf(src, lo, end);
+          let nameStart = start - lo;
+          while (nameStart > 0 && IDENT_CHAR.test(around[nameStart - 1] ?? '')) nameStart--;
+          const name = /^[^:=\s"']*/.exec(around.slice(nameStart))?.[0] ?? '';
           const c = classifyAssignmentInner(name, secret, false);
           if (!c) continue;
           found.push({ rule, secret, start, end, secretStart, name, kind: c.kind, title: c.title, severity: c.severity });
@@ -236,19 +304,23 @@ export function scanText(text: string, options: { path?: string } = {}): SecretM
   return [...out, ...withLines(text, dropOverlaps(tokenMatches(text, SECRET_RULES)))];
 }
 
-function withLines(text: string, kept: RawMatch[]): SecretMatch[] {
+function withLines(src: Source, kept: RawMatch[]): SecretMatch[] {
   const out: SecretMatch[] = [];
   // lines by counting newlines once, up to each (sorted) match
   let line = 1;
   let pos = 0;
   for (const m of kept) {
-    for (let i = text.indexOf('\n', pos); i !== -1 && i < m.start; i = text.indexOf('\n', i + 1)) {
+    for (let i = newline(src, pos); i !== -1 && i < m.start; i = newline(src, i + 1)) {
       line++;
       pos = i + 1;
     }
     out.push(toMatch(m, line));
   }
   return out;
+}
+
+function newline(src: Source, from: number): number {
+  return typeof src === 'string' ? src.indexOf('\n', from) : src.indexOf(0x0a, from);
 }
 
 /** Like scanText without line numbers or path findings: for chunked scanning of big files. */
@@ -267,11 +339,11 @@ export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boole
     const byName = classifyPath(options.path);
     if (byName) out.push(byName);
   }
-  const hits = prefilterHits(bytes);
-  if (hits.size === 0) return out;
-  const text = bytes.toString('latin1');
-  const kept = dropOverlaps(tokenMatches(text, SECRET_RULES, hits));
-  return options.lines ? [...out, ...withLines(text, kept)] : kept.map((m) => toMatch(m));
+  // keywords, anchors and windows on the bytes; strings only for the windows a regex reads
+  const plan = planRules(SECRET_RULES, prefilterHits(bytes), bytes);
+  if (!plan.any) return out;
+  const kept = dropOverlaps(tokenMatches(bytes, SECRET_RULES, plan));
+  return options.lines ? [...out, ...withLines(bytes, kept)] : kept.map((m) => toMatch(m));
 }
 
 /** NUL bytes in the first 8 KiB: not text, so no text rules (what git and trivy do too). */

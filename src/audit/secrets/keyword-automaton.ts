@@ -59,8 +59,16 @@ export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
   }
   // case-insensitive: an uppercase letter moves like its lowercase twin
   for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) table[s * 256 + c] = table[s * 256 + c + 32]!;
-  const accepting = new Uint8Array(n);
-  for (let s = 0; s < n; s++) accepting[s] = out[s]!.length > 0 ? 1 : 0;
+  // The scan table: state s is stored premultiplied (s * 256, so the next index is one add),
+  // and an accepting state as its bitwise complement (negative), so the inner loop does one
+  // table load and one sign test per byte, with no second lookup for "is this accepting".
+  const scan = new Int32Array(n * 256);
+  for (let s = 0; s < n; s++) {
+    for (let c = 0; c < 256; c++) {
+      const t = table[s * 256 + c]!;
+      scan[s * 256 + c] = out[t]!.length > 0 ? ~(t << 8) : t << 8;
+    }
+  }
   const record = (found: Map<number, number[]>, state: number, end: number, cap: number) => {
     for (const id of out[state]!) {
       let list = found.get(id);
@@ -76,13 +84,20 @@ export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
       // two loops, so each stays monomorphic (bytes are the fast path: no string needed)
       if (typeof input === 'string') {
         for (let i = 0; i < input.length; i++) {
-          s = table[(s << 8) | (input.charCodeAt(i) & 0xff)]!;
-          if (accepting[s] === 1) record(found, s, i + 1, cap);
+          s = scan[s + (input.charCodeAt(i) & 0xff)]!;
+          if (s < 0) {
+            s = ~s;
+            record(found, s >> 8, i + 1, cap);
+          }
         }
       } else {
-        for (let i = 0; i < input.length; i++) {
-          s = table[(s << 8) | input[i]!]!;
-          if (accepting[s] === 1) record(found, s, i + 1, cap);
+        const len = input.length;
+        for (let i = 0; i < len; i++) {
+          s = scan[s + input[i]!]!;
+          if (s < 0) {
+            s = ~s;
+            record(found, s >> 8, i + 1, cap);
+          }
         }
       }
       return found;

@@ -27,6 +27,56 @@ export interface SecretRule {
    * matches that can be long (a PuTTY key block) or a validator that reads the whole text.
    */
   wholeText?: boolean;
+  /**
+   * A necessary condition, read at each keyword hit (`end`: the offset just past the keyword,
+   * in a string or in bytes read as latin1): false only when the regex cannot match starting
+   * at that keyword, so the hit opens no window. Exact or looser than the regex, never
+   * stricter; it needs every possible match to start at a keyword (all the regex's leading
+   * alternatives are keywords, or `companions`). Lets most files skip the string conversion and
+   * the regexes.
+   */
+  anchor?: (input: string | Uint8Array, end: number) => boolean;
+  /**
+   * Spellings the regex also accepts that are not keywords (`privateKey`): they open no window
+   * of their own, but a keyword hit the anchor would drop keeps its window when one of them
+   * (passing the anchor) lies in it, so the regex still finds there what it found before.
+   */
+  companions?: string[];
+}
+
+/** The code unit at `i` (a byte, or a UTF-16 unit), -1 past the end. */
+function unitAt(input: string | Uint8Array, i: number): number {
+  if (i >= input.length) return -1;
+  return typeof input === 'string' ? input.charCodeAt(i) : input[i]!;
+}
+
+/** `:` `@` `/` `"` `'` `<` `>` `(` `)` and ASCII whitespace: a subset of what ends `[^\s:@/"'<>()]` (so the check is never stricter). */
+const URL_USER_END = new Uint8Array(256);
+for (const c of '\t\n\v\f\r :@/"\'<>()') URL_USER_END[c.charCodeAt(0)] = 1;
+
+/** After `://`: 1-64 user characters, then `:` (what `:\/\/[^\s:@/"'<>()]{1,64}:` needs). */
+function urlCredentialsAnchor(input: string | Uint8Array, end: number): boolean {
+  for (let k = 0; k <= 64; k++) {
+    const c = unitAt(input, end + k);
+    if (c === 0x3a /* : */) return k >= 1;
+    if (c < 0 || (c < 256 && URL_USER_END[c] === 1)) return false;
+  }
+  return false;
+}
+
+/** `[A-Za-z0-9_.-]` */
+function isIdentUnit(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d;
+}
+
+/** After the keyword: `[A-Za-z0-9_.-]*["']?[ \t]*[:=]` (greedy is exact: none of these classes overlap). */
+function assignmentAnchor(input: string | Uint8Array, end: number): boolean {
+  let i = end;
+  while (isIdentUnit(unitAt(input, i))) i++;
+  let c = unitAt(input, i);
+  if (c === 0x22 || c === 0x27) c = unitAt(input, ++i);
+  while (c === 0x20 || c === 0x09) c = unitAt(input, ++i);
+  return c === 0x3a || c === 0x3d;
 }
 
 function base64Decode(s: string): string {
@@ -223,6 +273,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // starts with the literal so the regex engine can skip ahead; the scheme is not needed
     regex: /:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
     group: 1,
+    anchor: urlCredentialsAnchor,
   },
   {
     // Generic: a sensitive-looking name assigned a value; classifyAssignment decides.
@@ -230,10 +281,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     title: 'Secret-looking assignment',
     severity: 'medium',
     keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'private_key', 'credential'],
+    // with the keywords, every spelling the regex's leading alternation accepts (see anchor)
+    companions: ['access-key', 'accesskey', 'private-key', 'privatekey'],
     // keyword first (a leading [A-Za-z_]* backtracks quadratically); the full name is read backwards
     regex: /(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;(){}<>]{4,200})/gi,
     group: 1,
     assignment: true,
+    anchor: assignmentAnchor,
   },
 ];
 
