@@ -15,6 +15,9 @@ export interface KeywordAutomaton {
   positions(input: string | Uint8Array, cap: number): Map<number, number[]>;
 }
 
+/** Below this many bytes, one walk; above, two interleaved walks (see positions). */
+const SPLIT_MIN = 1024;
+
 export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
   const lower = keywords.map((k) => k.toLowerCase());
   const goto: Int32Array[] = [new Int32Array(256).fill(-1)];
@@ -69,6 +72,7 @@ export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
       scan[s * 256 + c] = out[t]!.length > 0 ? ~(t << 8) : t << 8;
     }
   }
+  const maxLen = Math.max(1, ...lower.map((k) => k.length));
   const record = (found: Map<number, number[]>, state: number, end: number, cap: number) => {
     for (const id of out[state]!) {
       let list = found.get(id);
@@ -90,7 +94,7 @@ export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
             record(found, s >> 8, i + 1, cap);
           }
         }
-      } else {
+      } else if (input.length < SPLIT_MIN) {
         const len = input.length;
         for (let i = 0; i < len; i++) {
           s = scan[s + input[i]!]!;
@@ -98,6 +102,43 @@ export function compileKeywords(keywords: readonly string[]): KeywordAutomaton {
             s = ~s;
             record(found, s >> 8, i + 1, cap);
           }
+        }
+      } else {
+        // Two walks in one loop, over the first half and over the second half (started
+        // maxLen - 1 bytes early, so a keyword across the middle is found whole): each step
+        // waits on its own previous table load, so the two chains overlap in the CPU. The
+        // second walk records only ends past the middle, into its own map, appended after.
+        const len = input.length;
+        const mid = len >>> 1;
+        const start2 = mid - (maxLen - 1);
+        const later = new Map<number, number[]>();
+        let t = 0;
+        const n1 = mid;
+        const n2 = len - start2; // >= n1
+        let i = 0;
+        for (; i < n1; i++) {
+          s = scan[s + input[i]!]!;
+          if (s < 0) {
+            s = ~s;
+            record(found, s >> 8, i + 1, cap);
+          }
+          t = scan[t + input[start2 + i]!]!;
+          if (t < 0) {
+            t = ~t;
+            if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
+          }
+        }
+        for (; i < n2; i++) {
+          t = scan[t + input[start2 + i]!]!;
+          if (t < 0) {
+            t = ~t;
+            if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
+          }
+        }
+        for (const [id, ends] of later) {
+          const list = found.get(id);
+          if (!list) found.set(id, ends);
+          else for (let k = 0; k < ends.length && list.length <= cap; k++) list.push(ends[k]!);
         }
       }
       return found;
