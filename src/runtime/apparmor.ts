@@ -40,6 +40,8 @@ export function loadWithApparmorParser(profileText: string): Promise<void> {
       if (code === 0) resolve();
       else reject(new Error(`apparmor_parser -r exited ${code}: ${stderr.trim().split('\n')[0] ?? ''}`));
     });
+    // the parser may exit (and close stdin) before reading it all; its exit code tells why
+    child.stdin.on('error', () => undefined);
     child.stdin.end(profileText);
   });
 }
