@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
 import { DockerApiError } from '../../src/engine/client.js';
-import { TEST_IMAGE } from '../helpers/engine.js';
+import { TEST_IMAGE, docker } from '../helpers/engine.js';
 
 describe('DockerodeEngineClient on the real engine', () => {
   it('negotiates the API version down to the engine', async () => {
@@ -23,5 +23,15 @@ describe('DockerodeEngineClient on the real engine', () => {
     const err = await engine.ping().catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'engine-unreachable' });
     expect(String((err as Error).message)).toContain('/tmp/bulkhead-no-such.sock');
+  });
+
+  it('lists no changes as an empty array (the engine answers a JSON null)', async () => {
+    const engine = await connectEngine();
+    const id = docker(['create', '--label', 'bulkhead-test=engine', TEST_IMAGE, 'true']);
+    try {
+      expect(await engine.containerChanges(id)).toEqual([]);
+    } finally {
+      docker(['rm', '-f', id], { allowFail: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ContainerChange, EngineClient } from '../../engine/client.js';
+import type { EngineClient } from '../../engine/client.js';
 import { scanFilesystemTar, type FilesystemScan } from '../image/fs-scan.js';
 import type { ContainerFacts, ContainerFileScan } from './facts.js';
 import { planArchiveRequests } from './change-paths.js';
@@ -31,20 +31,6 @@ function collect(into: FileScanResult, scan: FilesystemScan, toContainerPath: (p
 }
 
 /**
- * The engine answers an unchanged container with the body "null", which dockerode hands back
- * as an unparsed Buffer; accept that (and a JSON string) besides the usual array.
- */
-function asChangeList(raw: unknown): ContainerChange[] {
-  if (Array.isArray(raw)) return raw as ContainerChange[];
-  if (raw === null || raw === undefined) return [];
-  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
-    const parsed: unknown = JSON.parse(raw.toString());
-    return Array.isArray(parsed) ? (parsed as ContainerChange[]) : [];
-  }
-  return [];
-}
-
-/**
  * Reads a container's files through the shared layer scanner (src/audit/image/fs-scan.ts):
  * `changes` fetches only what GET /changes lists, through the archive API; `full` streams
  * GET /export. Paths in findings are container paths.
@@ -56,7 +42,7 @@ export async function scanContainerFiles(engine: EngineClient, facts: ContainerF
     collect(result, await scanFilesystemTar(tar), (p) => p, 'filesystem');
     return result;
   }
-  const changes = asChangeList(await engine.containerChanges(facts.id));
+  const changes = await engine.containerChanges(facts.id);
   const { requests, skipped } = planArchiveRequests(changes, facts.mounts);
   if (skipped > 0) result.errors.push({ message: `--fs changes: ${skipped} changed path(s) not read (limit reached); use --fs full for everything` });
   await mapLimit(requests, ARCHIVE_CONCURRENCY, async (req) => {
