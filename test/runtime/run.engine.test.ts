@@ -223,9 +223,11 @@ describe('exit codes and lifecycle', () => {
 
 describe('a fork bomb', () => {
   it('stops at the pids limit, the host stays responsive, and a forwarded signal cleans it up', async () => {
+    // the bomb runs in a background subshell and PID 1 becomes sleep (exec, no fork): a shell
+    // that fails to fork exits, which would end the container before the limit is measured.
     // its own uid: RLIMIT_NPROC counts processes per uid across the host, so a bomb as 65534
     // would also starve other containers running as 65534 (other test files run in parallel)
-    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', 'f() { f | f & }; f; sleep 600'], { rm: true, user: '40123:40123', label: ['bulkhead-test=runtime-bomb'] }, { cwd: process.cwd(), env: {} });
+    const request = buildRunRequest(TEST_IMAGE, ['sh', '-c', '(f() { f | f & }; f) & exec sleep 600'], { rm: true, user: '40123:40123', label: ['bulkhead-test=runtime-bomb'] }, { cwd: process.cwd(), env: {} });
     const signals = new EventEmitter();
     const out = new PassThrough().resume();
     const started = Date.now();
@@ -252,7 +254,7 @@ describe('a fork bomb', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     signals.emit('SIGTERM');
     const code = await running;
-    // sh as PID 1 ignores SIGTERM: after the grace period bulkhead kills it
+    // sleep as PID 1 ignores SIGTERM: after the grace period bulkhead kills it
     expect(code).toBe(137);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(containersLabelled('runtime-bomb')).toEqual([]);
