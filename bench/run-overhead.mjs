@@ -1,8 +1,12 @@
 // bulkhead run vs the equivalent plain docker run, and bulkhead --version.
 // Run after `npm run build`:  node bench/run-overhead.mjs [runs]
 // Prints both medians and the median ratio (target <= 1.25); --version median (target < 150 ms).
+// A third row, the Node floor (bench/run-floor.cjs: node's startup plus only the create/start/wait
+// calls, with bulkhead's own create body), shows how much of the gap no Node.js CLI can close.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -11,7 +15,7 @@ const runs = Number(process.argv[2] ?? 20);
 const image = process.env.BULKHEAD_BENCH_IMAGE ?? 'bulkhead-test/busybox:1';
 const label = 'bulkhead-test=runtime-bench';
 
-if (!existsSync(`${root}dist/cli/main.js`)) {
+if (!existsSync(`${root}dist/cli/main.cjs`)) {
   console.error('bench/run-overhead: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
@@ -38,15 +42,22 @@ const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const bulkheadArgs = [bin, 'run', '--rm', '--label', label, '--policy', 'untrusted', image, '--', 'true'];
 const dry = JSON.parse(timed('node', [bin, 'run', '--dry-run', '--format', 'json', ...bulkheadArgs.slice(2)]).stdout);
 const dockerArgs = dry.dockerArgv.slice(1);
+const scratch = mkdtempSync(join(tmpdir(), 'bulkhead-run-bench-'));
+const createBody = join(scratch, 'create.json');
+writeFileSync(createBody, JSON.stringify(dry.createOptions));
+const socket = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+const floorArgs = [`${root}bench/run-floor.cjs`, socket, createBody];
 
 // warm up caches (page cache, engine) before measuring
 for (let i = 0; i < 2; i++) {
   timed('node', bulkheadArgs);
   timed('docker', dockerArgs);
+  timed('node', floorArgs);
 }
 
 const bulkhead = [];
 const docker = [];
+const floor = [];
 for (let i = 0; i < runs; i++) {
   // alternate which goes first so drift in machine load hits both alike
   if (i % 2 === 0) {
@@ -56,8 +67,11 @@ for (let i = 0; i < runs; i++) {
     docker.push(timed('docker', dockerArgs).ms);
     bulkhead.push(timed('node', bulkheadArgs).ms);
   }
+  floor.push(timed('node', floorArgs).ms);
 }
+rmSync(scratch, { recursive: true, force: true });
 const pairRatios = bulkhead.map((b, i) => b / docker[i]);
+const floorRatios = floor.map((f, i) => f / docker[i]);
 
 const version = [];
 const bareNode = [];
@@ -71,5 +85,6 @@ console.log(`bulkhead run vs docker run (${runs} alternating runs each, ${image}
 console.log(`  docker run      median ${fmt(median(docker))}  (min ${fmt(Math.min(...docker))})`);
 console.log(`  bulkhead run    median ${fmt(median(bulkhead))}  (min ${fmt(Math.min(...bulkhead))})`);
 console.log(`  median ratio    ${ratio.toFixed(3)}  (ratio of medians ${(median(bulkhead) / median(docker)).toFixed(3)}; target <= 1.25: ${ratio <= 1.25 ? 'met' : 'NOT met'})`);
+console.log(`  node floor      median ${fmt(median(floor))}  (min ${fmt(Math.min(...floor))}): node startup + create/start/wait only, median ratio ${median(floorRatios).toFixed(3)}`);
 console.log(`bulkhead --version`);
 console.log(`  median ${fmt(median(version))}  (bare node -e 0: ${fmt(median(bareNode))}; target < 150 ms: ${median(version) < 150 ? 'met' : 'NOT met'})`);

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+// CommonJS (bin/package.json): node starts a CommonJS entry faster than an ES module, and startup
+// is most of what `bulkhead run` adds to `docker run` (docs/run.md).
 // The only place that sets the process exit code (not process.exit(), so piped output is flushed).
-import { main } from '../dist/cli/main.js';
+'use strict';
+const { main } = require('../dist/cli/main.cjs');
 
 // A reader that goes away (`bulkhead ... | head`) is not an error of ours: stop writing, finish normally.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,4 +12,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-process.exitCode = await main(process.argv.slice(2), io);
+main(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+});

@@ -14,7 +14,9 @@
 // Not esbuild code splitting: it turns import() of a CommonJS package into a default-only
 // module, which breaks `const { Ajv } = await import('ajv')`; separate builds do not.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +24,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // `--outfile FILE` builds elsewhere (test/runtime/bundle.test.ts checks a fresh bundle); the
 // other files go next to it
 const outArg = process.argv.indexOf('--outfile');
-const outfile = outArg === -1 ? `${root}dist/cli/main.js` : process.argv[outArg + 1];
+const outfile = outArg === -1 ? `${root}dist/cli/main.cjs` : process.argv[outArg + 1];
 const outdir = dirname(outfile);
 const src = `${root}src${sep}`;
 const srcFile = (f) => join(root, 'src', ...f.split('/'));
@@ -83,14 +85,43 @@ const common = {
   // native, WASM or browser-automation packages stay in node_modules
   external: ['cpu-features', 'sh-syntax', 'playwright-core', 'playwright'],
 };
-const shared = { 'errors.ts': './bundle-errors.js' };
+// CommonJS bundles: node's CommonJS loader starts faster than its ESM loader, and the run bundle
+// is compiled through vm.Script, the only way to use a V8 code cache on Node 20
+const commonJs = {
+  ...common,
+  format: 'cjs',
+  banner: {
+    js: "const __bulkheadSelfUrl = require('node:url').pathToFileURL(__filename).href; const __bulkheadDistUrl = new globalThis.URL('../', __bulkheadSelfUrl);",
+  },
+  define: { 'import.meta.url': '__bulkheadSelfUrl' },
+};
+/**
+ * Node built-ins that the run bundle's packages require at load time but a local run never calls
+ * (https and tls for TLS engines, child_process for commander's executable subcommands and
+ * AppArmor loading, zlib for image builds): each becomes an object that requires the real
+ * module on first use (~5 ms of startup).
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(https|child_process|zlib)$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `const name = ${JSON.stringify(args.path)}; let real; const load = () => (real ??= require(name));
+module.exports = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_t, key) => { const d = Reflect.getOwnPropertyDescriptor(load(), key); return d && { ...d, configurable: true }; } });`,
+    }));
+  },
+};
+const shared = { 'errors.ts': './bundle-errors.cjs' };
+const runBundle = join(outdir, 'bundle-run.cjs');
 const entries = [
-  { in: fileURLToPath(new URL('bundle-entry.ts', import.meta.url)), out: outfile, map: shared },
-  { in: srcFile('errors.ts'), out: join(outdir, 'bundle-errors.js'), map: {} },
-  { in: srcFile('cli/main.ts'), out: join(outdir, 'bundle-full.js'), map: shared },
+  { in: srcFile('errors.ts'), out: join(outdir, 'bundle-errors.cjs'), map: {}, options: commonJs },
+  { in: srcFile('cli/main.ts'), out: join(outdir, 'bundle-full.js'), map: shared, options: common },
   {
     in: srcFile('cli/main.ts'),
-    out: join(outdir, 'bundle-run.js'),
+    out: runBundle,
+    options: { ...commonJs, alias: { ...commonJs.alias, debug: shim('debug.cjs') } },
+    plugins: [lazyBuiltins],
     map: {
       ...shared,
       'audit/image/gate.ts': './bundle-gate.js',
@@ -101,6 +132,29 @@ const entries = [
       'cli/commands/rules.ts': 'shim:not-in-run-bundle.js',
     },
   },
-  { in: srcFile('audit/image/gate.ts'), out: join(outdir, 'bundle-gate.js'), map: shared },
+  { in: srcFile('audit/image/gate.ts'), out: join(outdir, 'bundle-gate.js'), map: shared, options: common },
 ];
-await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, plugins: [siblings(e.map), keepModuleUrls] })));
+await Promise.all(entries.map((e) => build({ ...e.options, entryPoints: [e.in], outfile: e.out, plugins: [siblings(e.map), keepModuleUrls, ...(e.plugins ?? [])] })));
+
+// The run bundle runs inside vm.Script, where import() has no loader: its one dynamic import (the
+// gate, an ES module) goes through a function the entry passes in.
+const runSource = await readFile(runBundle, 'utf8');
+const gateImport = 'import("./bundle-gate.js")';
+if (runSource.split(gateImport).length !== 2) throw new Error(`scripts/bundle.mjs: expected exactly one ${gateImport} in ${runBundle}`);
+await writeFile(runBundle, runSource.replace(gateImport, '__bulkheadImport("./bundle-gate.js")'));
+
+// The entry knows which run bundle its code cache belongs to (V8 itself checks only the source length).
+const runBundleId = createHash('sha256').update(await readFile(runBundle)).digest('hex').slice(0, 16);
+await build({
+  ...commonJs,
+  entryPoints: [fileURLToPath(new URL('bundle-entry.ts', import.meta.url))],
+  outfile,
+  define: { ...commonJs.define, __BULKHEAD_RUN_BUNDLE_ID__: JSON.stringify(runBundleId) },
+  plugins: [siblings(shared), keepModuleUrls],
+});
+
+// The code cache: V8's compiled code for the run bundle after a dry run (the CLI, the policy, the
+// profiles), so `bulkhead run` deserialises instead of parsing and compiling ~0.7 MB. Built here,
+// never at run time; a node whose V8 differs rejects it and compiles as usual.
+const warm = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(outfile)}).writeRunCodeCache()`], { encoding: 'utf8' });
+if (warm.status !== 0) throw new Error(`scripts/bundle.mjs: writing the run bundle's code cache failed: ${warm.stderr.trim()}`);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { Agent as HttpAgent, get as httpGet, type AgentOptions } from 'node:http';
 import type Dockerode from 'dockerode';
 import {
   DockerApiError,
@@ -54,7 +54,14 @@ export function negotiateApiVersion(engineApi: string): string {
 }
 
 function modemOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
-  if (endpoint.socketPath) return { socketPath: endpoint.socketPath };
+  if (endpoint.socketPath) {
+    // node's default agent derives a TLS server name for every new socket, testing the host
+    // against its IPv6 pattern (~4 ms to compile on first use): meaningless on a unix socket
+    const agent = new HttpAgent({ keepAlive: true, servername: '' } as AgentOptions);
+    // docker-modem takes an agent; dockerode's DockerOptions type does not list it
+    const options: Dockerode.DockerOptions & { agent: HttpAgent } = { socketPath: endpoint.socketPath, agent };
+    return options;
+  }
   const opts: Dockerode.DockerOptions = {
     host: endpoint.host,
     port: endpoint.port,
@@ -111,10 +118,11 @@ export class DockerodeEngineClient implements EngineClient {
   }
 
   private pingApiVersion(): Promise<string | undefined> {
-    const { socketPath, timeout } = this.docker.modem as unknown as { socketPath?: string; timeout?: number };
+    const { socketPath, timeout, agent } = this.docker.modem as unknown as { socketPath?: string; timeout?: number; agent?: HttpAgent };
     if (typeof socketPath !== 'string') return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const req = httpGet({ socketPath, path: '/_ping' }, (res) => {
+      // the modem's agent: the connection is reused for the requests that follow
+      const req = httpGet({ socketPath, path: '/_ping', ...(agent ? { agent } : {}) }, (res) => {
         res.resume();
         const header = res.headers['api-version'];
         resolve(res.statusCode === 200 && typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : undefined);
@@ -182,7 +190,11 @@ export class DockerodeEngineClient implements EngineClient {
   }
   createContainer(options: ContainerCreateOptions) {
     return this.call('create container', async () => {
-      const c = await this.docker.createContainer(options);
+      // dockerode would also copy every option into the query string (a ~27 KB URL here, with
+      // the inline seccomp profile and -e values, which engine debug logs print): the engine
+      // reads only `name` from the query, the rest from the body
+      const { name, ...body } = options;
+      const c = await this.docker.createContainer({ _query: name === undefined ? {} : { name }, _body: body } as ContainerCreateOptions);
       return { id: c.id, warnings: [] as string[] };
     });
   }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { BulkheadError } from '../errors.js';
 import type { HardeningPlan } from '../policy/plan.js';
@@ -30,7 +29,9 @@ export function probeAppArmor(
 }
 
 /** `apparmor_parser -r` reading the profile from stdin (a host tool, not docker). */
-export function loadWithApparmorParser(profileText: string): Promise<void> {
+export async function loadWithApparmorParser(profileText: string): Promise<void> {
+  // imported here: most hosts have no AppArmor, and every `bulkhead run` loads this module
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('apparmor_parser', ['-r'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_IMAGE } from '../helpers/engine.js';
+import { buildDerivedImage, TEST_IMAGE } from '../helpers/engine.js';
+
+const SUID_IMAGE = 'bulkhead-test/runtime-suid:1';
 
 /**
  * The CLI ships as esbuild bundles (scripts/bundle.mjs: an entry, a `run`-only bundle, a full
@@ -20,19 +22,38 @@ beforeAll(() => {
   pkg = mkdtempSync(join(tmpdir(), 'bulkhead-bundle-'));
   for (const entry of ['package.json', 'node_modules', 'policies', 'schemas', 'docs']) symlinkSync(join(root, entry), join(pkg, entry));
   mkdirSync(join(pkg, 'bin'));
-  writeFileSync(join(pkg, 'bin', 'bulkhead.js'), "import { main } from '../dist/cli/main.js';\nprocess.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });\n");
-  const built = spawnSync('node', [join(root, 'scripts', 'bundle.mjs'), '--outfile', join(pkg, 'dist', 'cli', 'main.js')], { encoding: 'utf8' });
+  writeFileSync(join(pkg, 'bin', 'bulkhead.cjs'), "require('../dist/cli/main.cjs').main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((code) => { process.exitCode = code; });\n");
+  const built = spawnSync('node', [join(root, 'scripts', 'bundle.mjs'), '--outfile', join(pkg, 'dist', 'cli', 'main.cjs')], { encoding: 'utf8' });
   expect(built.status, built.stderr).toBe(0);
 });
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
 function cli(args: string[]) {
-  return spawnSync('node', [join(pkg, 'bin', 'bulkhead.js'), ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(pkg, 'cache') } });
+  return spawnSync('node', [join(pkg, 'bin', 'bulkhead.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(pkg, 'cache') } });
 }
 
 describe('the bundled CLI', () => {
-  it('is an entry and its sibling bundles, side by side', () => {
-    expect(readdirSync(join(pkg, 'dist', 'cli')).sort()).toEqual(['bundle-errors.js', 'bundle-full.js', 'bundle-gate.js', 'bundle-run.js', 'main.js']);
+  it('is an entry and its sibling bundles, side by side, with the run bundle\'s code cache', () => {
+    const files = readdirSync(join(pkg, 'dist', 'cli')).sort();
+    expect(files.filter((f) => !f.endsWith('.v8cache'))).toEqual(['bundle-errors.cjs', 'bundle-full.js', 'bundle-gate.js', 'bundle-run.cjs', 'main.cjs']);
+    expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([expect.stringMatching(/^bundle-run\.[0-9a-f]{16}\.v8cache$/)]);
+  });
+  it('V8 accepts the code cache the build wrote', () => {
+    const r = spawnSync('node', ['-e', `console.log(require(${JSON.stringify(join(pkg, 'dist', 'cli', 'main.cjs'))}).codeCacheStatus())`], { encoding: 'utf8' });
+    expect(r.stdout.trim(), r.stderr).toBe('accepted');
+  });
+  it('a stale or foreign code cache is not used: the run bundle compiles from source', () => {
+    const dir = join(pkg, 'dist', 'cli');
+    const cache = readdirSync(dir).find((f) => f.endsWith('.v8cache'))!;
+    const saved = readFileSync(join(dir, cache));
+    try {
+      writeFileSync(join(dir, cache), Buffer.from('not a V8 code cache'));
+      const r = cli(['run', '--dry-run', '--format', 'json', '--policy', 'untrusted', TEST_IMAGE]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    } finally {
+      writeFileSync(join(dir, cache), saved);
+    }
   });
   it('--version and --help', () => {
     const version = cli(['--version']);
@@ -55,8 +76,14 @@ describe('the bundled CLI', () => {
     expect(r.status, r.stderr).toBe(5);
     expect(r.stderr).not.toContain('not audited');
   });
+  it('a gate refusal from the gate bundle (an ES module) keeps its exit code in the run bundle (CommonJS)', () => {
+    buildDerivedImage(SUID_IMAGE, 'RUN chmod 4755 /bin/busybox', { force: false });
+    const r = cli(['run', '--rm', '--label', 'bulkhead-test=runtime-bundle', '--policy', 'untrusted', SUID_IMAGE, '--', 'true']);
+    expect(r.status, r.stderr).toBe(118);
+    expect(r.stderr).toContain(`refused by the image gate: ${SUID_IMAGE}`);
+  });
   it('an ssh:// engine loads the real ssh2 on demand', () => {
-    const r = spawnSync('node', [join(pkg, 'bin', 'bulkhead.js'), 'run', TEST_IMAGE], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'ssh://nobody@127.0.0.1:1' } });
+    const r = spawnSync('node', [join(pkg, 'bin', 'bulkhead.cjs'), 'run', TEST_IMAGE], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'ssh://nobody@127.0.0.1:1' } });
     expect(r.status, r.stderr).toBe(120);
     expect(r.stderr).toMatch(/cannot reach the Docker engine at ssh:\/\/nobody@127\.0\.0\.1:1 \(ECONNREFUSED\)/);
   });
