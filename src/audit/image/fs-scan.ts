@@ -181,6 +181,29 @@ class Collector {
   }
 }
 
+/** Bytes looked at to call a file binary (see looksBinary). */
+const BINARY_SNIFF = 8192;
+/** Joined windows up to this size reuse one buffer per thread; bigger ones are allocated. */
+const JOIN_REUSE_LIMIT = 4 * 1024 * 1024;
+let joinScratch = Buffer.allocUnsafe(0);
+
+/**
+ * A file's chunks as one buffer. Scanning is synchronous, so one scratch buffer per thread is
+ * enough: what it holds is used before the next await (nothing keeps a reference to it), and
+ * the allocation and GC of a fresh concat per file (most of a layer's bytes cross a chunk) go.
+ */
+function joinParts(parts: Buffer[], total: number): Buffer {
+  if (parts.length === 1) return parts[0]!;
+  if (total > JOIN_REUSE_LIMIT) return Buffer.concat(parts, total);
+  if (joinScratch.length < total) joinScratch = Buffer.allocUnsafe(Math.min(JOIN_REUSE_LIMIT, Math.max(total, joinScratch.length * 2)));
+  let at = 0;
+  for (const p of parts) {
+    joinScratch.set(p, at);
+    at += p.length;
+  }
+  return joinScratch.subarray(0, total);
+}
+
 /** Scans one file's content stream: secrets in windows, sha256 when asked, whole text for /etc/shadow. */
 async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wantHash: boolean, maxFileSize: number, c: Collector): Promise<string | undefined> {
   const hash: Hash | undefined = wantHash ? createHash('sha256') : undefined;
@@ -190,7 +213,7 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
   let seen = 0;
   let binary: boolean | undefined;
   let windowStart = 0; // absolute offset of parts[0]
-  const reported = new Set<number>();
+  let reported: Set<number> | undefined;
   const keepShadow = entry.path === '/etc/shadow';
 
   const scanWindow = (buf: Buffer, final: boolean) => {
@@ -200,6 +223,7 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
       for (const m of scanBytes(buf, { path: entry.path, lines: true })) c.scan.secrets.push({ ...m, path: entry.path });
       return;
     }
+    reported ??= new Set<number>();
     for (const m of scanBytes(buf)) {
       const abs = windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
@@ -220,10 +244,16 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
     }
     const take = seen + chunk.length > maxFileSize ? chunk.subarray(0, maxFileSize - seen) : chunk;
     seen += chunk.length;
+    // binary or not from the first chunk when it holds the bytes looksBinary reads: a binary
+    // file's later chunks are then neither kept nor joined
+    if (binary === undefined && parts.length === 0 && (take.length >= BINARY_SNIFF || seen >= entry.size)) {
+      binary = looksBinary(take);
+      if (binary) continue;
+    }
     parts.push(take);
     held += take.length;
     if (!whole && held >= WHOLE_FILE_LIMIT) {
-      const buf = Buffer.concat(parts, held);
+      const buf = joinParts(parts, held);
       scanWindow(buf, false);
       const tail = buf.subarray(Math.max(0, buf.length - OVERLAP));
       windowStart += buf.length - tail.length;
@@ -232,7 +262,7 @@ async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wan
     }
   }
   if (held > 0 && binary !== true) {
-    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);
+    const buf = joinParts(parts, held);
     scanWindow(buf, true);
     if (keepShadow) {
       const users = usableShadowHashes(buf.toString('latin1'));

@@ -348,9 +348,8 @@ export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boole
 
 /** NUL bytes in the first 8 KiB: not text, so no text rules (what git and trivy do too). */
 export function looksBinary(buf: Uint8Array): boolean {
-  const n = Math.min(buf.length, 8192);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+  // indexOf is native (memchr for a Buffer): ~10x a JavaScript loop over the bytes
+  return buf.subarray(0, 8192).indexOf(0) !== -1;
 }
 
 /**

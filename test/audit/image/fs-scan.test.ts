@@ -211,3 +211,39 @@ describe('big and strange layers', () => {
     ]);
   });
 });
+
+describe('scanFilesystemTar with files split across chunks', () => {
+  /** The tar in `size`-byte chunks, so file contents arrive in pieces (as zlib's output does). */
+  const inChunks = (b: Buffer, size: number) => Readable.from(Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size)));
+
+  it('finds the same secrets, lines and binary skips whatever the chunk size', async () => {
+    const filler = 'const value = request.handler(options);\n'.repeat(600); // ~24 KB
+    const binaryWithToken = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.alloc(20000, 0x41), Buffer.from(`GH=${FAKE.github}\n`)]);
+    const lateNul = Buffer.concat([Buffer.from(`${filler.slice(0, 9000)}GH=${FAKE.github}\n`), Buffer.from([0])]);
+    const layer = await makeTar([
+      { name: 'a.ts', content: `${filler}GH=${FAKE.github}\n${filler}` },
+      { name: 'b.bin', content: binaryWithToken },
+      { name: 'c.ts', content: `${filler}DB_PASSWORD=${FAKE.password}\n` },
+      { name: 'd.txt', content: lateNul }, // a NUL past the first 8 KiB: text
+      { name: 'e.ts', content: filler }, // after a joined file: nothing of it carried over
+    ]);
+    const expected = [
+      ['/a.ts', 'github-token', 601],
+      ['/c.ts', 'generic-secret', 601],
+      ['/d.txt', 'github-token', 226],
+    ];
+    for (const size of [100, 512, 4096, 10_000, 65_536, layer.length]) {
+      const scan = await scanFilesystemTar(inChunks(layer, size));
+      expect(scan.errors).toEqual([]);
+      expect(scan.secrets.map((s) => [s.path, s.kind, s.line]), `chunks of ${size}`).toEqual(expected);
+    }
+  });
+
+  it('finds a secret in a big file scanned in windows, split into small chunks', async () => {
+    const line = 'let x = compute(a, b); // nothing here\n';
+    const big = `${line.repeat(40_000)}TOKEN=${FAKE.github}\n${line.repeat(1000)}`; // ~1.6 MB: windows
+    const layer = await makeTar([{ name: 'big.js', content: big }]);
+    const scan = await scanFilesystemTar(inChunks(layer, 20_000));
+    expect(scan.secrets.map((s) => [s.path, s.kind, s.start])).toEqual([['/big.js', 'github-token', big.indexOf('ghp_')]]);
+  });
+});
