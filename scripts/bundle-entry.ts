@@ -77,8 +77,9 @@ export function codeCacheStatus(): 'accepted' | 'rejected' | 'missing' {
 }
 
 /**
- * Called by scripts/bundle.mjs in a child process: a dry run of the strictest built-in policy
- * compiles what every run needs (CLI, policy, profiles, create options), then V8 serialises it.
+ * Called by scripts/bundle.mjs in a child process: dry runs of the strictest built-in policy
+ * compile what every run needs (CLI, policy, profiles, create options), a run against a missing
+ * engine the engine client's loading, then V8 serialises it.
  */
 export async function writeRunCodeCache(): Promise<void> {
   const { cli, script } = loadRunBundle({ useCache: false });
@@ -88,6 +89,10 @@ export async function writeRunCodeCache(): Promise<void> {
     const code = await cli.main(['run', '--dry-run', '--format', format, '--rm', '--policy', 'untrusted', 'bulkhead-code-cache/warm-up:1', '--', 'true'], io);
     if (code !== 0) throw new Error(`the warm-up dry run exited ${code}`);
   }
+  // and a run against an engine that is not there: loads the engine client (dockerode) and fails
+  // at the first request, without an engine at build time
+  const code = await cli.main(['run', '--rm', '--policy', 'untrusted', 'bulkhead-code-cache/warm-up:1', '--', 'true'], io);
+  if (code !== 120) throw new Error(`the warm-up run against no engine exited ${code}, not 120`);
   const tmp = `${codeCacheFile}.${process.pid}.tmp`;
   writeFileSync(tmp, script.createCachedData());
   renameSync(tmp, codeCacheFile);

@@ -16,7 +16,8 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -156,5 +157,12 @@ await build({
 // The code cache: V8's compiled code for the run bundle after a dry run (the CLI, the policy, the
 // profiles), so `bulkhead run` deserialises instead of parsing and compiling ~0.7 MB. Built here,
 // never at run time; a node whose V8 differs rejects it and compiles as usual.
-const warm = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(outfile)}).writeRunCodeCache()`], { encoding: 'utf8' });
+for (const f of await readdir(outdir)) {
+  // caches of earlier builds: their bundle is gone
+  if (/^bundle-run\.[0-9a-f]{16}\.v8cache$/.test(f) && f !== `bundle-run.${runBundleId}.v8cache`) await rm(join(outdir, f), { force: true });
+}
+// the warm-up's dry runs write their seccomp profile to TMPDIR: a scratch one
+const scratch = await mkdtemp(join(tmpdir(), 'bulkhead-code-cache-'));
+const warm = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(outfile)}).writeRunCodeCache()`], { encoding: 'utf8', env: { ...process.env, TMPDIR: scratch } });
+await rm(scratch, { recursive: true, force: true });
 if (warm.status !== 0) throw new Error(`scripts/bundle.mjs: writing the run bundle's code cache failed: ${warm.stderr.trim()}`);

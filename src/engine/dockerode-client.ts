@@ -65,6 +65,21 @@ class UnixSocketAgent extends HttpAgent {
   }
 }
 
+/** GET /_ping's Api-Version header (undefined when absent), over a unix socket. */
+function pingApiVersion(socketPath: string, agent: HttpAgent | undefined, timeout: number | undefined): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    // the modem's agent: the connection is reused for the requests that follow
+    const req = httpGet({ socketPath, path: '/_ping', ...(agent ? { agent } : {}) }, (res) => {
+      res.resume();
+      const header = res.headers['api-version'];
+      resolve(res.statusCode === 200 && typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : undefined);
+    });
+    req.on('error', reject);
+    // the same idle timeout the modem applies (connectEngine's idleTimeoutMs)
+    if (timeout) req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'ETIMEDOUT' })));
+  });
+}
+
 function modemOptions(endpoint: EngineEndpoint): Dockerode.DockerOptions {
   if (endpoint.socketPath) {
     // node's default agent derives a TLS server name for every new socket, testing the host
@@ -91,10 +106,13 @@ export class DockerodeEngineClient implements EngineClient {
   readonly endpoint: string;
   private readonly docker: Dockerode;
   private negotiated: Promise<string> | undefined;
+  /** a ping connectEngine sent before dockerode loaded, used by the first negotiation */
+  private earlyPing: Promise<string | undefined> | undefined;
 
-  constructor(docker: Dockerode, endpoint: string) {
+  constructor(docker: Dockerode, endpoint: string, earlyPing?: Promise<string | undefined>) {
     this.docker = docker;
     this.endpoint = endpoint;
+    this.earlyPing = earlyPing;
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -116,7 +134,9 @@ export class DockerodeEngineClient implements EngineClient {
     this.negotiated ??= (async () => {
       let engineApi: string | undefined;
       try {
-        engineApi = await this.pingApiVersion();
+        const ping = this.earlyPing ?? this.pingApiVersion();
+        this.earlyPing = undefined;
+        engineApi = await ping;
         engineApi ??= ((await this.docker.version()) as unknown as EngineVersion).ApiVersion;
       } catch (err) {
         this.negotiated = undefined;
@@ -132,17 +152,7 @@ export class DockerodeEngineClient implements EngineClient {
   private pingApiVersion(): Promise<string | undefined> {
     const { socketPath, timeout, agent } = this.docker.modem as unknown as { socketPath?: string; timeout?: number; agent?: HttpAgent };
     if (typeof socketPath !== 'string') return Promise.resolve(undefined);
-    return new Promise((resolve, reject) => {
-      // the modem's agent: the connection is reused for the requests that follow
-      const req = httpGet({ socketPath, path: '/_ping', ...(agent ? { agent } : {}) }, (res) => {
-        res.resume();
-        const header = res.headers['api-version'];
-        resolve(res.statusCode === 200 && typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : undefined);
-      });
-      req.on('error', reject);
-      // the same idle timeout the modem applies (connectEngine's idleTimeoutMs)
-      if (timeout) req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'ETIMEDOUT' })));
-    });
+    return pingApiVersion(socketPath, agent, timeout);
   }
 
   async ping(): Promise<void> {
@@ -261,8 +271,13 @@ export class DockerodeEngineClient implements EngineClient {
  */
 export async function connectEngine(url?: string, options: { idleTimeoutMs?: number } = {}): Promise<EngineClient> {
   const endpoint = discoverEngine(url);
+  const modem = modemOptions(endpoint);
+  // the version ping goes out before dockerode loads, so its round trip overlaps with loading it
+  const { socketPath, agent } = modem as { socketPath?: string; agent?: HttpAgent };
+  const earlyPing = socketPath === undefined ? undefined : pingApiVersion(socketPath, agent, options.idleTimeoutMs);
+  earlyPing?.catch(() => undefined);
   const { default: Docker } = await import('dockerode');
   // idleTimeoutMs: a request idle that long is destroyed, so an engine that never answers cannot keep the process alive
   const timeout = options.idleTimeoutMs ? { timeout: options.idleTimeoutMs } : {};
-  return new DockerodeEngineClient(new Docker({ ...modemOptions(endpoint), ...timeout }), endpoint.url);
+  return new DockerodeEngineClient(new Docker({ ...modem, ...timeout }), endpoint.url, earlyPing);
 }

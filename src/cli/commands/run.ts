@@ -76,12 +76,17 @@ export function registerRun(program: Command, ctx: CliContext): void {
         import('../../runtime/run.js'),
         import('../../runtime/gate-cache.js'),
       ]);
+      // a run reaches the engine (DOCKER_HOST, else the usual sockets) before loading the policy,
+      // so the round trips overlap with that work; a refusal below still comes before any create
+      const defaultEngineUrl = ctx.io.env.DOCKER_HOST || undefined;
+      const early = flags.dryRun ? undefined : connectEngine(defaultEngineUrl);
+      early?.catch(() => undefined);
       const cwd = process.cwd();
       const request = buildRunRequest(image, command, flags, { cwd, env: ctx.io.env });
       const [policy, imageGate] = await Promise.all([defaultPolicyServices(), defaultImageGate()]);
       const deps = {
         policy,
-        connectEngine,
+        connectEngine: (url?: string) => (early && url === defaultEngineUrl ? early : connectEngine(url)),
         toolVersion: toolVersion(),
         gateCache: fileGateCache(ctx.io.env),
         ...(imageGate ? { imageGate } : {}),
