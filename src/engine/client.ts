@@ -65,6 +65,8 @@ export interface EngineClient {
   attachContainer(id: string, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: boolean; tty?: boolean }): Promise<AttachedStreams>;
   waitContainer(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
   killContainer(id: string, signal?: string): Promise<void>;
+  /** the TTY size of a container started with Tty */
+  resizeContainer(id: string, size: { rows: number; columns: number }): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
 }
 

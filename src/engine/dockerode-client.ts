@@ -253,6 +253,11 @@ export class DockerodeEngineClient implements EngineClient {
       return r;
     });
   }
+  resizeContainer(id: string, size: { rows: number; columns: number }) {
+    return this.call(`resize container ${id}`, async () => {
+      await this.docker.getContainer(id).resize({ h: size.rows, w: size.columns });
+    });
+  }
   killContainer(id: string, signal = 'SIGKILL') {
     return this.call(`kill container ${id}`, async () => {
       await this.docker.getContainer(id).kill({ signal });

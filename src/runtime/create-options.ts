@@ -71,9 +71,11 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       [LABEL_PLAN]: JSON.stringify(plan),
       [LABEL_VERSION]: rendered.toolVersion,
     },
-    Tty: false,
-    OpenStdin: false,
-    AttachStdin: false,
+    Tty: request.tty,
+    OpenStdin: request.interactive,
+    // like docker run -i: stdin closes for good when ours ends (attached runs only)
+    StdinOnce: request.interactive && !request.detach,
+    AttachStdin: request.interactive && !request.detach,
     AttachStdout: !request.detach,
     AttachStderr: !request.detach,
     HostConfig: {

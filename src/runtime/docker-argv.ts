@@ -11,6 +11,8 @@ export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccom
   const argv = ['run'];
   if (!options.AttachStdout) argv.push('--detach');
   if (h.AutoRemove) argv.push('--rm');
+  if (options.OpenStdin) argv.push('--interactive');
+  if (options.Tty) argv.push('--tty');
   if (options.name) argv.push('--name', options.name);
   if (options.User) argv.push('--user', options.User);
   for (const c of h.CapDrop ?? []) argv.push('--cap-drop', c);

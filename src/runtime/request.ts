@@ -50,10 +50,14 @@ export interface RunRequest {
   detach: boolean;
   remove: boolean;
   noGate: boolean;
+  /** -i: keep the container's stdin open and stream ours into it */
+  interactive: boolean;
+  /** -t: a pseudo-TTY (output is not split into stdout and stderr) */
+  tty: boolean;
 }
 
 export function emptyRequest(image: string, command: string[] = []): RunRequest {
-  return { image, command, env: [], labels: {}, mounts: [], publish: [], capAdd: [], namespaces: {}, detach: false, remove: false, noGate: false };
+  return { image, command, env: [], labels: {}, mounts: [], publish: [], capAdd: [], namespaces: {}, detach: false, remove: false, noGate: false, interactive: false, tty: false };
 }
 
 function hostPath(source: string, cwd: string): string {
@@ -191,6 +195,8 @@ export interface RunFlags {
   userns?: string;
   /** commander's --no-gate: false when given */
   gate?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
 }
 
 /** Flags -> RunRequest; malformed values are usage errors (exit 123), policy checks come later. */
@@ -227,5 +233,7 @@ export function buildRunRequest(image: string, command: string[], flags: RunFlag
   request.detach = flags.detach === true;
   request.remove = flags.rm === true;
   request.noGate = flags.gate === false;
+  request.interactive = flags.interactive === true;
+  request.tty = flags.tty === true;
   return request;
 }

@@ -22,9 +22,17 @@ export interface PolicyServices {
  */
 export type ImageGate = (engine: EngineClient, imageRef: string, gate: HardeningPlan['gate']) => Promise<{ refused: boolean; summary: string[] }>;
 
+/** A terminal on stdin (process.stdin when it is a TTY). */
+interface TerminalInput {
+  isTTY?: boolean;
+  setRawMode?: (raw: boolean) => unknown;
+}
+
 export interface RunIo {
-  stdout: NodeJS.WritableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number };
   stderr: NodeJS.WritableStream;
+  /** streamed into the container with -i */
+  stdin?: NodeJS.ReadableStream & TerminalInput;
   env: Record<string, string | undefined>;
 }
 
@@ -156,6 +164,10 @@ async function removeQuietly(engine: EngineClient, id: string): Promise<void> {
  * Failures before the container runs throw BulkheadError (mapped to 118-125 by the CLI).
  */
 export async function runContainer(request: RunRequest, settings: RunSettings, io: RunIo, deps: RunDeps): Promise<number> {
+  // docker run's own check, before anything is created
+  if (request.interactive && request.tty && !request.detach && io.stdin?.isTTY !== true) {
+    throw new BulkheadError('usage', 'the input device is not a TTY: -it needs a terminal on stdin (use -i alone for a pipe)');
+  }
   // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
   // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
   const reached = reachEngine(request.image, engineUrlFrom(settings, io.env), deps);
@@ -194,7 +206,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
 
   let attached;
   try {
-    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr })]);
+    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr, stdin: request.interactive, tty: request.tty })]);
   } catch (err) {
     if (request.remove) await removeQuietly(engine, id);
     throw err;
@@ -228,6 +240,9 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   };
   io.stdout.on('error', onOutputError);
   io.stderr.on('error', onOutputError);
+  const input = request.interactive ? streamInput(io, attached.stdin, request.tty) : undefined;
+  const resize = request.tty && io.stdout.isTTY === true ? () => resizeToTerminal(engine, id, io.stdout) : undefined;
+  if (resize) signals.on('SIGWINCH', resize);
   let removed = false;
   try {
     // --rm: the engine removes the container (AutoRemove) and this wait, asked before start
@@ -239,6 +254,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     } catch (err) {
       return await startFailed(err, engine, id, request, io);
     }
+    resize?.();
     const result = removal ? await removal.catch((err: unknown) => lostExitCode(err, id)) : await engine.waitContainer(id, 'not-running');
     removed = removal !== undefined;
     // let the last output drain, but never hang on a stream the engine keeps open
@@ -246,6 +262,8 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     if (result.Error?.Message) io.stderr.write(`bulkhead: ${result.Error.Message}\n`);
     return result.StatusCode;
   } finally {
+    input?.stop();
+    if (resize) signals.off('SIGWINCH', resize);
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
     // after an EPIPE, late writes of the draining attach stream fail too: keep swallowing them
@@ -256,6 +274,34 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     if (killTimer) clearTimeout(killTimer);
     if (request.remove && !removed) await removeQuietly(engine, id);
   }
+}
+
+/**
+ * -i: our stdin into the container's; its end closes the container's stdin (StdinOnce). With -t on
+ * a terminal, raw mode: keys (Ctrl-C included) go to the container as typed, like docker run -it.
+ */
+function streamInput(io: RunIo, containerStdin: NodeJS.WritableStream | undefined, tty: boolean): { stop(): void } {
+  const stdin = io.stdin;
+  if (!stdin || !containerStdin) return { stop: () => undefined };
+  const raw = tty && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
+  if (raw) stdin.setRawMode?.(true);
+  // a container that exits first closes the connection under a pending write: not our error
+  containerStdin.on('error', () => undefined);
+  stdin.pipe(containerStdin);
+  return {
+    stop() {
+      stdin.unpipe(containerStdin);
+      if (raw) stdin.setRawMode?.(false);
+      // stop reading, so an open terminal or pipe does not keep bulkhead running after the container
+      stdin.pause();
+    },
+  };
+}
+
+/** The container's TTY takes the size of ours (after start, and on every SIGWINCH). */
+function resizeToTerminal(engine: EngineClient, id: string, stdout: RunIo['stdout']): void {
+  if (!stdout.rows || !stdout.columns) return;
+  engine.resizeContainer(id, { rows: stdout.rows, columns: stdout.columns }).catch(() => undefined);
 }
 
 /** The removal wait can only fail this way if the engine removed the container before it was registered. */

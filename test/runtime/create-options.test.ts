@@ -15,6 +15,22 @@ function build(plan = untrustedPlan(), flags: RunFlags = {}, command: string[] =
   return { options: toCreateOptions(effective, request, { ...rendered, ...extra }), effective, request };
 }
 
+describe('-i and -t in the create body and the docker argv', () => {
+  it.each<[string, RunFlags, { Tty: boolean; OpenStdin: boolean; StdinOnce: boolean; AttachStdin: boolean }, string[]]>([
+    ['neither', {}, { Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false }, []],
+    ['-i', { interactive: true }, { Tty: false, OpenStdin: true, StdinOnce: true, AttachStdin: true }, ['--interactive']],
+    ['-t', { tty: true }, { Tty: true, OpenStdin: false, StdinOnce: false, AttachStdin: false }, ['--tty']],
+    ['-it', { interactive: true, tty: true }, { Tty: true, OpenStdin: true, StdinOnce: true, AttachStdin: true }, ['--interactive', '--tty']],
+    // detached: stdin stays open for a later attach, ours is not streamed
+    ['-di', { interactive: true, detach: true }, { Tty: false, OpenStdin: true, StdinOnce: false, AttachStdin: false }, ['--interactive']],
+  ])('%s', (_name, flags, fields, argvFlags) => {
+    const { options } = build(untrustedPlan(), flags, ['sh']);
+    expect(options).toMatchObject(fields);
+    const argv = toDockerRunArgv(options);
+    expect(argv.filter((a) => a === '--interactive' || a === '--tty')).toEqual(argvFlags);
+  });
+});
+
 describe('toCreateOptions applies the whole plan', () => {
   const { options } = build(untrustedPlan(), {}, ['sh', '-c', 'true']);
   const h = options.HostConfig ?? {};

@@ -70,6 +70,14 @@ describe('units and flags', () => {
     expect(formatSize(1024 ** 3)).toBe('1g');
     expect(formatSize(1000)).toBe('1000b');
   });
+  it.each<[string, { interactive?: boolean; tty?: boolean }, { interactive: boolean; tty: boolean }]>([
+    ['neither', {}, { interactive: false, tty: false }],
+    ['-i', { interactive: true }, { interactive: true, tty: false }],
+    ['-t', { tty: true }, { interactive: false, tty: true }],
+    ['-it', { interactive: true, tty: true }, { interactive: true, tty: true }],
+  ])('%s reaches the request', (_name, flags, expected) => {
+    expect(buildRunRequest('img', [], flags, { cwd: '/', env: {} })).toMatchObject(expected);
+  });
   it('--no-gate, --rm, -d and namespaces reach the request', () => {
     const r = buildRunRequest('img', ['true'], { gate: false, rm: true, detach: true, pid: 'host' }, { cwd: '/', env: {} });
     expect(r).toMatchObject({ noGate: true, remove: true, detach: true, namespaces: { pid: 'host' }, command: ['true'] });

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/engine/dockerode-client.js';
@@ -98,6 +99,41 @@ describe('bulkhead run --policy untrusted, inside the container', () => {
   });
   it('--rm removed it', () => {
     expect(containersLabelled('runtime')).toEqual([]);
+  });
+});
+
+describe('-i and -t', () => {
+  it('-i streams stdin into the container and closes it at the end', async () => {
+    const r = await runCliWithEnv(['run', '-i', '--rm', ...label, '--policy', 'untrusted', TEST_IMAGE, '--', 'sh', '-c', 'cat; echo "eof seen"'], {
+      stdin: 'line one\nline two\n',
+      env: { XDG_CACHE_HOME: join(scratch, 'cache') },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('line one\nline two\neof seen\n');
+  });
+  it('-t gives the container a TTY: one output stream, in terminal line endings', async () => {
+    const r = await runCli(['run', '-t', '--rm', ...label, TEST_IMAGE, '--', 'sh', '-c', 'test -t 1 && echo tty; echo err >&2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('tty\r\nerr\r\n');
+  });
+  it('-it without a terminal on stdin is a usage error (123), before anything is created', async () => {
+    const r = await runCli(['run', '-it', '--rm', ...label, TEST_IMAGE, '--', 'true']);
+    expect(r.code).toBe(123);
+    expect(r.stderr).toContain('the input device is not a TTY');
+    expect(containersLabelled('runtime')).toEqual([]);
+  });
+  it('-it on a terminal: raw keys in, the TTY sized like ours, the exit code out (through script(1))', () => {
+    const bin = fileURLToPath(new URL('../../bin/bulkhead.js', import.meta.url));
+    const inner = `stty cols 91 rows 27; node ${bin} run -it --rm --label ${LABEL} --policy untrusted ${TEST_IMAGE} -- sh`;
+    // the keys arrive once the shell is up; a pty turns \r into a newline for it
+    const r = spawnSync('sh', ['-c', `(sleep 3; printf 'id -u; stty size; exit 9\\r') | script -qec "${inner}" /dev/null`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') },
+    });
+    expect(r.stdout).toMatch(/^65534\s*$/m);
+    expect(r.stdout).toMatch(/^27 91\s*$/m);
+    expect(r.status, r.stdout + r.stderr).toBe(9);
   });
 });
 

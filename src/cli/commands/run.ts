@@ -11,6 +11,8 @@ Examples:
   bulkhead run --policy service -p 8080:80 -d --name web nginx:1
   bulkhead run --policy ./my-policy.yaml --memory 64m --dry-run app:1
   bulkhead run --dry-run --format json alpine:3                 (plan + docker run argv)
+  bulkhead run -it --policy untrusted alpine:3 -- sh             (a locked-down shell)
+  tar c src | bulkhead run -i --rm alpine:3 -- tar t            (stdin from a pipe)
 
 Flags may tighten the policy (--memory lower, --pids-limit lower, --read-only,
 --network none, a capability from the policy's allowlist); loosening it is refused.
@@ -43,6 +45,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .argument('[command...]', 'command and arguments (after --)')
     .option('--policy <name|file>', 'built-in policy (untrusted, default, service) or a YAML file', undefined)
     .option('-d, --detach', 'run in the background and print the container id')
+    .option('-i, --interactive', 'keep stdin open and stream this terminal\'s (or pipe\'s) input into the container')
+    .option('-t, --tty', 'allocate a pseudo-TTY (with -i: a terminal session; needs a terminal on stdin)')
     .option('--rm', 'remove the container when it exits (no restarts then)')
     .option('--name <name>', 'container name')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone: take it from this environment); repeatable', collect)
@@ -101,6 +105,6 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ctx.exitCode = 0;
         return;
       }
-      ctx.exitCode = await runtime.runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env }, deps);
+      ctx.exitCode = await runtime.runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, stdin: ctx.io.stdin, env: ctx.io.env }, deps);
     });
 }
