@@ -5,6 +5,7 @@ import type { HardeningPlan } from '../policy/plan.js';
 import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
 import { chooseUser, toCreateOptions } from './create-options.js';
 import { gateCacheKey, type GateCache } from './gate-cache.js';
+import { namedUser, uidOfNamedUser } from './image-user.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
 
@@ -150,6 +151,35 @@ async function reachEngine(imageRef: string, url: string | undefined, deps: RunD
   }
 }
 
+/**
+ * A user given by name (the image's USER or --user) is looked up by the runtime in the image's
+ * /etc/passwd at start, and a name that is uid 0 there is root whatever it is called. Checked on
+ * the created container, before anything starts: the image's user is then replaced by the
+ * policy's uid, as for USER root; an explicit --user is refused.
+ */
+async function createAsNonRoot(engine: EngineClient, prepared: PreparedRun, imageUser: string | undefined, io: RunIo, toolVersion: string): Promise<string> {
+  const options = createOptionsFor(prepared, imageUser, toolVersion);
+  const { id } = await engine.createContainer(options);
+  const name = namedUser(options.User);
+  if (name === undefined) return id;
+  let uid: number | undefined;
+  try {
+    uid = await uidOfNamedUser(engine, id, name);
+  } catch (err) {
+    await removeQuietly(engine, id);
+    throw err;
+  }
+  if (uid !== 0) return id;
+  await removeQuietly(engine, id);
+  const requested = prepared.request.user;
+  if (requested !== undefined && requested !== '') {
+    throw new BulkheadError('refused', `refused: --user ${requested}: "${name}" is uid 0 (root) in the image's /etc/passwd`);
+  }
+  const policyUser = `${prepared.plan.user.uid}:${prepared.plan.user.gid}`;
+  io.stderr.write(`bulkhead: the image's USER ${imageUser ?? name} is uid 0 (root) in its /etc/passwd: running as ${policyUser}\n`);
+  return (await engine.createContainer(createOptionsFor(prepared, undefined, toolVersion))).id;
+}
+
 async function removeQuietly(engine: EngineClient, id: string): Promise<void> {
   try {
     await engine.removeContainer(id, { force: true });
@@ -188,8 +218,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     }
   }
 
-  const options = createOptionsFor(prepared, imageUser, deps.toolVersion);
-  const { id } = await engine.createContainer(options);
+  const id = await createAsNonRoot(engine, prepared, imageUser, io, deps.toolVersion);
   // nothing starts before this check; its round trip overlaps with attaching
   const sameImage = auditedImageId === undefined ? Promise.resolve() : checkSameImage(engine, id, auditedImageId, request);
 

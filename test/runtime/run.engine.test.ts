@@ -16,6 +16,9 @@ import { buildDerivedImage, docker, removeContainersLabelled, TEST_IMAGE } from 
 
 const LABEL = 'bulkhead-test=runtime';
 const USER_IMAGE = 'bulkhead-test/runtime-user:1';
+const ALIAS_ROOT_IMAGE = 'bulkhead-test/runtime-alias-root:1';
+const LINKED_PASSWD_IMAGE = 'bulkhead-test/runtime-linked-passwd:1';
+const NAMED_USER_IMAGE = 'bulkhead-test/runtime-named-user:1';
 const label = ['--label', LABEL];
 let scratch: string;
 
@@ -29,7 +32,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   for (const suffix of ['', '-restart', '-labels', '-bomb', '-refused']) removeContainersLabelled(`${LABEL}${suffix}`);
-  docker(['rmi', '-f', USER_IMAGE], { allowFail: true });
+  docker(['rmi', '-f', USER_IMAGE, ALIAS_ROOT_IMAGE, LINKED_PASSWD_IMAGE, NAMED_USER_IMAGE], { allowFail: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -99,6 +102,37 @@ describe('bulkhead run --policy untrusted, inside the container', () => {
   });
   it('--rm removed it', () => {
     expect(containersLabelled('runtime')).toEqual([]);
+  });
+});
+
+describe('a user given by name is resolved in the image\'s /etc/passwd', () => {
+  const addUsers = "RUN echo 'admin:x:0:0::/root:/bin/sh' >> /etc/passwd && echo 'app:x:1000:1000::/tmp:/bin/sh' >> /etc/passwd";
+  it('an image USER that is uid 0 under another name runs as the policy\'s uid, and says so', async () => {
+    buildDerivedImage(ALIAS_ROOT_IMAGE, `${addUsers}\nUSER admin`);
+    const r = await runCli(['run', '--rm', ...label, '--policy', 'untrusted', ALIAS_ROOT_IMAGE, '--', 'id', '-u']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('65534');
+    expect(r.stderr).toContain("the image's USER admin is uid 0 (root) in its /etc/passwd: running as 65534:65534");
+  });
+  it('also through a symlinked /etc/passwd', async () => {
+    buildDerivedImage(LINKED_PASSWD_IMAGE, `${addUsers}\nRUN mv /etc/passwd /etc/passwd.real && ln -s passwd.real /etc/passwd\nUSER admin`);
+    const r = await runCli(['run', '--rm', ...label, LINKED_PASSWD_IMAGE, '--', 'id', '-u']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('65534');
+  });
+  it('--user with a name that is uid 0 is refused (122), and nothing is left behind', async () => {
+    buildDerivedImage(ALIAS_ROOT_IMAGE, `${addUsers}\nUSER admin`, { force: false });
+    const r = await runCli(['run', '--rm', ...label, '--user', 'admin', ALIAS_ROOT_IMAGE, '--', 'id', '-u']);
+    expect(r.code, r.stderr).toBe(122);
+    expect(r.stderr).toContain('refused: --user admin: "admin" is uid 0 (root) in the image\'s /etc/passwd');
+    expect(containersLabelled('runtime')).toEqual([]);
+  });
+  it('a named non-root user runs as itself', async () => {
+    buildDerivedImage(NAMED_USER_IMAGE, `${addUsers}\nUSER app`);
+    const r = await runCli(['run', '--rm', ...label, '--policy', 'untrusted', NAMED_USER_IMAGE, '--', 'id', '-u']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('1000');
+    expect(r.stderr).not.toContain('uid 0');
   });
 });
 
