@@ -204,75 +204,150 @@ function joinParts(parts: Buffer[], total: number): Buffer {
   return joinScratch.subarray(0, total);
 }
 
-/** Scans one file's content stream: secrets in windows, sha256 when asked, whole text for /etc/shadow. */
-async function scanContent(stream: AsyncIterable<Buffer>, entry: LayerEntry, wantHash: boolean, maxFileSize: number, c: Collector): Promise<string | undefined> {
-  const hash: Hash | undefined = wantHash ? createHash('sha256') : undefined;
-  const whole = entry.size <= WHOLE_FILE_LIMIT;
-  let parts: Buffer[] = [];
-  let held = 0;
-  let seen = 0;
-  let binary: boolean | undefined;
-  let windowStart = 0; // absolute offset of parts[0]
-  let reported: Set<number> | undefined;
-  const keepShadow = entry.path === '/etc/shadow';
+/**
+ * One file's content, pushed chunk by chunk: secrets in windows, sha256 when asked, whole text
+ * for /etc/shadow. Synchronous (the caller awaits the chunks), so the async read loop stays a
+ * few lines: V8 re-optimizes an async function's whole body, on each thread, as it warms up.
+ */
+class ContentScan {
+  private readonly hash: Hash | undefined;
+  private readonly whole: boolean;
+  private parts: Buffer[] = [];
+  private held = 0;
+  private seen = 0;
+  private binary: boolean | undefined;
+  /** absolute offset of parts[0] */
+  private windowStart = 0;
+  private reported: Set<number> | undefined;
 
-  const scanWindow = (buf: Buffer, final: boolean) => {
-    binary ??= looksBinary(buf);
-    if (binary) return;
-    if (whole) {
+  constructor(
+    private readonly entry: LayerEntry,
+    wantHash: boolean,
+    private readonly maxFileSize: number,
+    private readonly c: Collector,
+  ) {
+    this.hash = wantHash ? createHash('sha256') : undefined;
+    this.whole = entry.size <= WHOLE_FILE_LIMIT;
+  }
+
+  push(chunk: Buffer): void {
+    this.c.scan.bytes += chunk.length;
+    this.hash?.update(chunk);
+    const seen = this.seen;
+    this.seen += chunk.length;
+    if (seen >= this.maxFileSize || this.binary === true) return;
+    const take = seen + chunk.length > this.maxFileSize ? chunk.subarray(0, this.maxFileSize - seen) : chunk;
+    // binary or not from the first chunk when it holds the bytes looksBinary reads: a binary
+    // file's later chunks are then neither kept nor joined
+    if (this.binary === undefined && this.parts.length === 0 && (take.length >= BINARY_SNIFF || this.seen >= this.entry.size)) {
+      this.binary = looksBinary(take);
+      if (this.binary) return;
+    }
+    this.parts.push(take);
+    this.held += take.length;
+    if (!this.whole && this.held >= WHOLE_FILE_LIMIT) {
+      const buf = joinParts(this.parts, this.held);
+      this.scanWindow(buf, false);
+      const tail = buf.subarray(Math.max(0, buf.length - OVERLAP));
+      this.windowStart += buf.length - tail.length;
+      this.parts = [Buffer.from(tail)];
+      this.held = tail.length;
+    }
+  }
+
+  /** After the last chunk: the last window, /etc/shadow, and the hash (hex) when asked. */
+  finish(): string | undefined {
+    const { entry, c } = this;
+    if (this.held > 0 && this.binary !== true) {
+      const buf = joinParts(this.parts, this.held);
+      this.scanWindow(buf, true);
+      if (entry.path === '/etc/shadow') {
+        const users = usableShadowHashes(buf.toString('latin1'));
+        if (users.length) c.scan.sensitive.push({ path: entry.path, kind: 'shadow-password-hash', detail: `usable password hashes or empty passwords for: ${users.join(', ')}` });
+      }
+    } else if (this.whole && entry.size === 0) {
+      // empty files still count by name (an empty .bash_history says little, but is there)
+      for (const m of scanText('', { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
+    }
+    return this.hash?.digest('hex');
+  }
+
+  private scanWindow(buf: Buffer, final: boolean): void {
+    const { entry, c } = this;
+    this.binary ??= looksBinary(buf);
+    if (this.binary) return;
+    if (this.whole) {
       for (const m of scanBytes(buf, { path: entry.path, lines: true })) c.scan.secrets.push({ ...m, path: entry.path });
       return;
     }
-    reported ??= new Set<number>();
+    const reported = (this.reported ??= new Set<number>());
     for (const m of scanBytes(buf)) {
-      const abs = windowStart + (m.start ?? 0);
+      const abs = this.windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
       // a match starting inside the overlap is found again, whole, by the next window (which
       // begins with the overlap); one starting before it is complete here (matches < OVERLAP)
       if (!final && (m.start ?? 0) >= buf.length - OVERLAP) continue;
       reported.add(abs);
-      c.scan.secrets.push({ ...m, start: abs, end: windowStart + (m.end ?? 0), path: entry.path });
+      c.scan.secrets.push({ ...m, start: abs, end: this.windowStart + (m.end ?? 0), path: entry.path });
     }
-  };
+  }
+}
 
-  for await (const chunk of stream) {
-    c.scan.bytes += chunk.length;
-    hash?.update(chunk);
-    if (seen >= maxFileSize || binary === true) {
-      seen += chunk.length;
-      continue;
-    }
-    const take = seen + chunk.length > maxFileSize ? chunk.subarray(0, maxFileSize - seen) : chunk;
-    seen += chunk.length;
-    // binary or not from the first chunk when it holds the bytes looksBinary reads: a binary
-    // file's later chunks are then neither kept nor joined
-    if (binary === undefined && parts.length === 0 && (take.length >= BINARY_SNIFF || seen >= entry.size)) {
-      binary = looksBinary(take);
-      if (binary) continue;
-    }
-    parts.push(take);
-    held += take.length;
-    if (!whole && held >= WHOLE_FILE_LIMIT) {
-      const buf = joinParts(parts, held);
-      scanWindow(buf, false);
-      const tail = buf.subarray(Math.max(0, buf.length - OVERLAP));
-      windowStart += buf.length - tail.length;
-      parts = [Buffer.from(tail)];
-      held = tail.length;
-    }
+/** What the read loop does with an entry after its header is recorded. */
+interface EntryPlan {
+  path: string;
+  whiteout?: boolean;
+  /** a regular file whose content is read: its entry, and whether it needs a sha256 */
+  file?: LayerEntry;
+  special?: boolean;
+}
+
+/** Records one tar header's facts (entries, whiteouts, anomalies, modes, sensitive paths). */
+function recordHeader(c: Collector, h: tar.Header): EntryPlan {
+  const norm = normalizeEntryPath(h.name);
+  const path = norm.path;
+  if (norm.traversal) c.anomaly('path-traversal', path, `entry name "${h.name}" contains ".." (read as ${path})`);
+  else if (norm.absolute) c.anomaly('absolute-path', path, `entry name "${h.name}" is absolute`);
+  const base = posix.basename(path);
+  if (base.startsWith('.wh.')) {
+    const dir = posix.dirname(path);
+    if (base === '.wh..wh..opq') c.scan.whiteouts.push({ path: dir, opaque: true });
+    else c.scan.whiteouts.push({ path: posix.join(dir, base.slice(4)), opaque: false });
+    return { path, whiteout: true };
   }
-  if (held > 0 && binary !== true) {
-    const buf = joinParts(parts, held);
-    scanWindow(buf, true);
-    if (keepShadow) {
-      const users = usableShadowHashes(buf.toString('latin1'));
-      if (users.length) c.scan.sensitive.push({ path: entry.path, kind: 'shadow-password-hash', detail: `usable password hashes or empty passwords for: ${users.join(', ')}` });
-    }
-  } else if (whole && entry.size === 0) {
-    // empty files still count by name (an empty .bash_history says little, but is there)
-    for (const m of scanText('', { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
+  const type = entryType(h.type);
+  const le: LayerEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: h.size ?? 0 };
+  if (h.uname) le.uname = h.uname;
+  if (h.linkname) le.linkname = h.linkname;
+  c.scan.entries.push(le);
+  if (path.includes('/.git/') || path.endsWith('/.git')) c.gitDir(path);
+  if (type === 'symlink' && h.linkname && !h.linkname.startsWith('/') && escapesRoot(posix.dirname(path), h.linkname)) {
+    c.anomaly('link-outside-root', path, `symlink ${path} -> ${h.linkname} points above the root`);
   }
-  return hash?.digest('hex');
+  if (type === 'hardlink' && h.linkname && escapesRoot('/', h.linkname)) {
+    c.anomaly('link-outside-root', path, `hard link ${path} -> ${h.linkname} points above the root`);
+  }
+  if (type === 'other' && (h.type === 'block-device' || h.type === 'character-device')) {
+    c.anomaly('device-file', path, `${h.type} ${path} in the image`);
+  }
+  const mode = le.mode;
+  if (type !== 'symlink' && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
+  if (AUTHORIZED_KEYS.test(path) && type === 'file' && le.size > 0) {
+    c.scan.sensitive.push({ path, kind: 'authorized-keys', detail: `${le.size} bytes of authorized keys` });
+  }
+  if (type === 'file') return { path, file: le, special: (mode & 0o6000) !== 0 };
+  if ((mode & 0o6000) !== 0 && type === 'hardlink') {
+    c.scan.specialFiles.push({ ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 });
+  }
+  return { path };
+}
+
+/** A regular file scanned: setuid/setgid files are kept with their sha256. */
+function recordFile(c: Collector, le: LayerEntry, special: boolean, sha256: string | undefined): void {
+  if (!special) return;
+  const sf: SpecialFile = { ...le, setuid: (le.mode & 0o4000) !== 0, setgid: (le.mode & 0o2000) !== 0 };
+  if (sha256 !== undefined) sf.sha256 = sha256;
+  c.scan.specialFiles.push(sf);
 }
 
 /**
@@ -298,64 +373,66 @@ export async function scanFilesystemTar(input: Readable, options: ScanOptions = 
   const extract = tar.extract();
   opened.stream.on('error', (err: Error) => extract.destroy(err));
   opened.stream.pipe(extract);
-  let current: string | undefined;
-  try {
-    for await (const entry of extract) {
-      const h = entry.header;
-      const norm = normalizeEntryPath(h.name);
-      const path = norm.path;
-      current = path;
-      if (norm.traversal) c.anomaly('path-traversal', path, `entry name "${h.name}" contains ".." (read as ${path})`);
-      else if (norm.absolute) c.anomaly('absolute-path', path, `entry name "${h.name}" is absolute`);
-      const base = posix.basename(path);
-      if (base.startsWith('.wh.')) {
-        const dir = posix.dirname(path);
-        if (base === '.wh..wh..opq') c.scan.whiteouts.push({ path: dir, opaque: true });
-        else c.scan.whiteouts.push({ path: posix.join(dir, base.slice(4)), opaque: false });
-        entry.resume();
-        continue;
-      }
-      const type = entryType(h.type);
-      const le: LayerEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: h.size ?? 0 };
-      if (h.uname) le.uname = h.uname;
-      if (h.linkname) le.linkname = h.linkname;
-      c.scan.entries.push(le);
-      if (path.includes('/.git/') || path.endsWith('/.git')) c.gitDir(path);
-      if (type === 'symlink' && h.linkname && !h.linkname.startsWith('/') && escapesRoot(posix.dirname(path), h.linkname)) {
-        c.anomaly('link-outside-root', path, `symlink ${path} -> ${h.linkname} points above the root`);
-      }
-      if (type === 'hardlink' && h.linkname && escapesRoot('/', h.linkname)) {
-        c.anomaly('link-outside-root', path, `hard link ${path} -> ${h.linkname} points above the root`);
-      }
-      if (type === 'other' && (h.type === 'block-device' || h.type === 'character-device')) {
-        c.anomaly('device-file', path, `${h.type} ${path} in the image`);
-      }
-      const mode = le.mode;
-      if (type !== 'symlink' && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
-      if (AUTHORIZED_KEYS.test(path) && type === 'file' && le.size > 0) {
-        c.scan.sensitive.push({ path, kind: 'authorized-keys', detail: `${le.size} bytes of authorized keys` });
-      }
-      if (type === 'file') {
-        const special = (mode & 0o6000) !== 0;
-        const sha256 = await scanContent(entry as unknown as AsyncIterable<Buffer>, le, special, maxFileSize, c);
-        if (special) {
-          const sf: SpecialFile = { ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 };
-          if (sha256 !== undefined) sf.sha256 = sha256;
-          c.scan.specialFiles.push(sf);
-        }
-      } else {
-        if ((mode & 0o6000) !== 0 && type === 'hardlink') {
-          c.scan.specialFiles.push({ ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 });
-        }
-        entry.resume();
-      }
-      current = undefined;
-    }
-  } catch (err) {
-    c.scan.errors.push({ message: describeTarError(err), ...(current ? { path: current } : {}) });
+  const failed = await readEntries(extract, c, maxFileSize);
+  if (failed) {
+    c.scan.errors.push({ message: describeTarError(failed.error), ...(failed.path ? { path: failed.path } : {}) });
     opened.stream.destroy();
   }
   return c.scan;
+}
+
+/**
+ * Feeds every entry of `extract` to the collector, through tar-stream's entry events (not its
+ * async iterator: no promise per entry and per chunk). Resolves when the tar ends, or at the
+ * first error with the path being read then; the entry cut short is not scanned.
+ */
+function readEntries(extract: tar.Extract, c: Collector, maxFileSize: number): Promise<{ error: unknown; path?: string } | undefined> {
+  return new Promise((resolve) => {
+    let current: string | undefined;
+    let reading = false;
+    let closed = false;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      resolve(current ? { error, path: current } : { error });
+    };
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      resolve(undefined);
+    };
+    extract.on('entry', (header, stream, next) => {
+      const plan = recordHeader(c, header);
+      current = plan.path;
+      stream.on('error', fail);
+      if (plan.file === undefined) {
+        if (plan.whiteout !== true) current = undefined;
+        stream.on('end', next);
+        stream.resume();
+        return;
+      }
+      const file = plan.file;
+      const special = plan.special === true;
+      const content = new ContentScan(file, special, maxFileSize, c);
+      reading = true;
+      stream.on('data', (chunk: unknown) => content.push(chunk as Buffer));
+      stream.on('end', () => {
+        reading = false;
+        if (settled) return;
+        recordFile(c, file, special, content.finish());
+        current = undefined;
+        if (closed) done();
+        else next();
+      });
+    });
+    extract.on('error', fail);
+    // the last file's 'end' may come after the extract closes: it finishes the read then
+    extract.on('close', () => {
+      closed = true;
+      if (!reading) done();
+    });
+  });
 }
 
 function describeTarError(err: unknown): string {

@@ -219,61 +219,66 @@ export function compileKeywords(keywords: readonly string[], options: CompileOpt
         const w = wasmWalker();
         if (w) return w.positions(input, cap);
       }
-      const found = new Map<number, number[]>();
-      let s = 0;
-      // two loops, so each stays monomorphic (bytes are the fast path: no string needed)
-      if (typeof input === 'string') {
-        for (let i = 0; i < input.length; i++) {
-          s = scan[s + (input.charCodeAt(i) & 0xff)]!;
-          if (s < 0) {
-            s = ~s;
-            record(found, s >> 8, i + 1, cap);
-          }
-        }
-      } else if (input.length < SPLIT_MIN) {
-        const len = input.length;
-        for (let i = 0; i < len; i++) {
-          s = scan[s + input[i]!]!;
-          if (s < 0) {
-            s = ~s;
-            record(found, s >> 8, i + 1, cap);
-          }
-        }
-      } else {
-        // Two walks in one loop, over the first half and over the second half (started
-        // maxLen - 1 bytes early, so a keyword across the middle is found whole): each step
-        // waits on its own previous table load, so the two chains overlap in the CPU. The
-        // second walk records only ends past the middle, into its own map, appended after.
-        const len = input.length;
-        const mid = len >>> 1;
-        const start2 = mid - (maxLen - 1);
-        const later = new Map<number, number[]>();
-        let t = 0;
-        const n1 = mid;
-        const n2 = len - start2; // >= n1
-        let i = 0;
-        for (; i < n1; i++) {
-          s = scan[s + input[i]!]!;
-          if (s < 0) {
-            s = ~s;
-            record(found, s >> 8, i + 1, cap);
-          }
-          t = scan[t + input[start2 + i]!]!;
-          if (t < 0) {
-            t = ~t;
-            if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
-          }
-        }
-        for (; i < n2; i++) {
-          t = scan[t + input[start2 + i]!]!;
-          if (t < 0) {
-            t = ~t;
-            if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
-          }
-        }
-        mergeLater(found, later, cap);
-      }
-      return found;
+      return jsPositions(input, cap);
     },
   };
+
+  // A function of its own: with WebAssembly it never gets hot, so V8 never optimizes it.
+  function jsPositions(input: string | Uint8Array, cap: number): Map<number, number[]> {
+    const found = new Map<number, number[]>();
+    let s = 0;
+    // two loops, so each stays monomorphic (bytes are the fast path: no string needed)
+    if (typeof input === 'string') {
+      for (let i = 0; i < input.length; i++) {
+        s = scan[s + (input.charCodeAt(i) & 0xff)]!;
+        if (s < 0) {
+          s = ~s;
+          record(found, s >> 8, i + 1, cap);
+        }
+      }
+    } else if (input.length < SPLIT_MIN) {
+      const len = input.length;
+      for (let i = 0; i < len; i++) {
+        s = scan[s + input[i]!]!;
+        if (s < 0) {
+          s = ~s;
+          record(found, s >> 8, i + 1, cap);
+        }
+      }
+    } else {
+      // Two walks in one loop, over the first half and over the second half (started
+      // maxLen - 1 bytes early, so a keyword across the middle is found whole): each step
+      // waits on its own previous table load, so the two chains overlap in the CPU. The
+      // second walk records only ends past the middle, into its own map, appended after.
+      const len = input.length;
+      const mid = len >>> 1;
+      const start2 = mid - (maxLen - 1);
+      const later = new Map<number, number[]>();
+      let t = 0;
+      const n1 = mid;
+      const n2 = len - start2; // >= n1
+      let i = 0;
+      for (; i < n1; i++) {
+        s = scan[s + input[i]!]!;
+        if (s < 0) {
+          s = ~s;
+          record(found, s >> 8, i + 1, cap);
+        }
+        t = scan[t + input[start2 + i]!]!;
+        if (t < 0) {
+          t = ~t;
+          if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
+        }
+      }
+      for (; i < n2; i++) {
+        t = scan[t + input[start2 + i]!]!;
+        if (t < 0) {
+          t = ~t;
+          if (start2 + i + 1 > mid) record(later, t >> 8, start2 + i + 1, cap);
+        }
+      }
+      mergeLater(found, later, cap);
+    }
+    return found;
+  }
 }

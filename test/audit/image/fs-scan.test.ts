@@ -247,3 +247,39 @@ describe('scanFilesystemTar with files split across chunks', () => {
     expect(scan.secrets.map((s) => [s.path, s.kind, s.start])).toEqual([['/big.js', 'github-token', big.indexOf('ghp_')]]);
   });
 });
+
+describe('scanFilesystemTar on streams cut anywhere', () => {
+  it('always resolves, keeps the entries before the cut, and names the file being read', async () => {
+    const layer = await makeTar([
+      { name: 'a.env', content: `TOKEN=${FAKE.github}\n` },
+      { name: 'dir/', type: 'directory' },
+      { name: 'b.txt', content: 'b'.repeat(3000) },
+      { name: 'c.env', content: `GH=${FAKE.github}\n` },
+    ]);
+    const whole = await scanBuf(layer);
+    expect(whole.errors).toEqual([]);
+    expect(whole.secrets.map((s) => s.path)).toEqual(['/a.env', '/c.env']);
+    for (let cut = 1; cut < layer.length; cut += 97) {
+      const scan = await scanFilesystemTar(Readable.from([layer.subarray(0, cut)]));
+      const paths = scan.entries.map((e) => e.path);
+      expect(['/a.env', '/dir', '/b.txt', '/c.env'].slice(0, paths.length), `cut at ${cut}`).toEqual(paths);
+      // past the end-of-archive blocks' start nothing is missing; before it, the cut is an error
+      if (paths.length < 4) expect(scan.errors, `cut at ${cut}`).toHaveLength(1);
+      // a file cut short is not scanned (its secrets would be partial)
+      for (const s of scan.secrets) expect(paths).toContain(s.path);
+    }
+    // inside b.txt's content: the error names it
+    const inB = await scanFilesystemTar(Readable.from([layer.subarray(0, 2048 + 1000)]));
+    expect(inB.errors).toEqual([{ message: expect.stringMatching(/truncated/), path: '/b.txt' }]);
+  });
+
+  it('resolves with an error when the source stream fails midway', async () => {
+    const layer = await makeTar([{ name: 'a', content: 'a'.repeat(100_000) }]);
+    const src = new Readable({ read() {} });
+    src.push(layer.subarray(0, 20_000));
+    setImmediate(() => src.destroy(new Error('disk read failed')));
+    const scan = await scanFilesystemTar(src);
+    expect(scan.errors).toHaveLength(1);
+    expect(scan.entries.map((e) => e.path)).toEqual(['/a']);
+  });
+});
