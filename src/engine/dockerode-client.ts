@@ -134,9 +134,10 @@ export class DockerodeEngineClient implements EngineClient {
     this.negotiated ??= (async () => {
       let engineApi: string | undefined;
       try {
-        const ping = this.earlyPing ?? this.pingApiVersion();
+        const early = this.earlyPing;
         this.earlyPing = undefined;
-        engineApi = await ping;
+        // an early ping that failed (an engine still starting) is only a missed shortcut: ask again
+        engineApi = early ? await early.catch(() => this.pingApiVersion()) : await this.pingApiVersion();
         engineApi ??= ((await this.docker.version()) as unknown as EngineVersion).ApiVersion;
       } catch (err) {
         this.negotiated = undefined;

@@ -86,6 +86,29 @@ describe('DockerodeEngineClient on the wire', () => {
     }
   });
 
+  it('an engine that starts after connectEngine is still reached (the failed early ping is retried)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulkhead-engine-late-'));
+    const socketPath = join(dir, 'engine.sock');
+    try {
+      const client = await connectEngine(`unix://${socketPath}`);
+      await new Promise((r) => setTimeout(r, 20));
+      const server = createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...(req.url === '/_ping' ? { 'api-version': '1.41' } : {}) });
+        res.end(req.url === '/_ping' ? 'OK' : JSON.stringify({ Id: 'sha256:late' }));
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      try {
+        expect(await client.inspectImage('img:1')).toEqual({ Id: 'sha256:late' });
+        expect(await client.apiVersion()).toBe('1.41');
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an engine that is down fails the first call as unreachable (the early ping is not an unhandled rejection)', async () => {
     const client = await connectEngine('unix:///tmp/bulkhead-no-such.sock');
     await new Promise((r) => setTimeout(r, 20));
