@@ -122,16 +122,53 @@ function companionNear(companions: number[] | undefined, e: number): boolean {
 }
 
 /** Each rule's windows (see ruleWindows), and whether any rule has one (else no regex runs). */
-function planRules(rules: readonly SecretRule[], hits: KeywordHits, input: string | Uint8Array): { windows: Array<number[] | undefined>; any: boolean } {
+interface RulePlan {
+  windows: Array<number[] | undefined>;
+  /** per rule: where its matches can start (see matchStarts), or undefined: scan the windows */
+  starts: Array<number[] | undefined>;
+  any: boolean;
+}
+
+function planRules(rules: readonly SecretRule[], hits: KeywordHits, input: string | Uint8Array): RulePlan {
   const windows: Array<number[] | undefined> = [];
+  const starts: Array<number[] | undefined> = [];
   let any = false;
-  if (hits.size === 0) return { windows, any };
+  if (hits.size === 0) return { windows, starts, any };
   for (const rule of rules) {
     const w = ruleWindows(rule, hits, input);
     windows.push(w);
+    starts.push(w ? matchStarts(rule, hits) : undefined);
     if (w) any = true;
   }
-  return { windows, any };
+  return { windows, starts, any };
+}
+
+/**
+ * For a rule with an anchor or keywordFirst, every match starts at one of its keywords or
+ * companions (see SecretRule.anchor), so the regex is tried there only (sticky), not at every position of its
+ * windows: the same matches in the same order, since a scan from any position finds the first
+ * of these starts where the regex matches. Undefined when a keyword's hits were capped.
+ */
+function matchStarts(rule: SecretRule, hits: KeywordHits): number[] | undefined {
+  if (!(rule.anchor || rule.keywordFirst) || rule.wholeText) return undefined;
+  const out: number[] = [];
+  for (const list of [rule.keywords, rule.companions ?? []]) {
+    for (const k of list) {
+      const ends = hits.get(k);
+      if (!ends) continue;
+      if (ends.length > MAX_WINDOWS) return undefined;
+      for (const e of ends) out.push(e - k.length);
+    }
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** The rule's regex without `g`, with `y`: matches only at lastIndex. */
+const STICKY = new Map<SecretRule, RegExp>();
+function stickyRegex(rule: SecretRule): RegExp {
+  let re = STICKY.get(rule);
+  if (!re) STICKY.set(rule, (re = new RegExp(rule.regex.source, `${rule.regex.flags.replace('g', '')}y`)));
+  return re;
 }
 
 export function shannonEntropy(s: string): number {
@@ -222,16 +259,31 @@ function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRule
     const rule = rules[r]!;
     const windows = plan.windows[r];
     if (!windows) continue;
-    const re = rule.regex;
+    const starts = plan.starts[r];
+    const re = starts ? stickyRegex(rule) : rule.regex;
     const seen = new Set<number>();
     let perRule = 0;
+    let next = 0; // index into starts
     for (let w = 0; w < windows.length; w += 2) {
       const a = windows[w]!;
       const b = windows[w + 1]!;
       const sub = sliceOf(src, a, b);
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
-      while ((m = re.exec(sub)) !== null && perRule < MAX_MATCHES_PER_TEXT) {
+      // the next match: the global regex's scan, or the sticky regex tried at each start in
+      // the window from where the last match ended
+      const exec = (): RegExpExecArray | null => {
+        if (!starts) return re.exec(sub);
+        const from = a + re.lastIndex;
+        while (next < starts.length && starts[next]! < from) next++;
+        for (; next < starts.length && starts[next]! < b; next++) {
+          re.lastIndex = starts[next]! - a;
+          const hit = re.exec(sub);
+          if (hit) return hit;
+        }
+        return null;
+      };
+      while ((m = exec()) !== null && perRule < MAX_MATCHES_PER_TEXT) {
         if (m[0].length === 0) re.lastIndex++;
         const start = a + m.index;
         if (seen.has(start)) continue;

@@ -42,6 +42,11 @@ export interface SecretRule {
    * (passing the anchor) lies in it, so the regex still finds there what it found before.
    */
   companions?: string[];
+  /**
+   * Every match starts at one of the keywords (as with an anchor, which implies it): the regex
+   * is then tried only at the keyword hits, not at every position of its windows.
+   */
+  keywordFirst?: boolean;
 }
 
 /** The code unit at `i` (a byte, or a UTF-16 unit), -1 past the end. */
@@ -227,6 +232,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['_authtoken', '_auth', '_password'],
     regex: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
     group: 1,
+    keywordFirst: true,
   },
   {
     kind: 'docker-config-auth',
