@@ -11,7 +11,15 @@ for (const stream of [process.stdout, process.stderr]) {
     if (err.code !== 'EPIPE') throw err;
   });
 }
-const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+// stdin on demand: node builds process.stdin on first access, and most commands never read it
+const io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  env: process.env,
+};
 main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
 });

@@ -105,6 +105,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ctx.exitCode = 0;
         return;
       }
-      ctx.exitCode = await runtime.runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, stdin: ctx.io.stdin, env: ctx.io.env }, deps);
+      // stdin only with -i: process.stdin is created on first access (~2 ms of stream modules)
+      const stdin = request.interactive ? { stdin: ctx.io.stdin } : {};
+      ctx.exitCode = await runtime.runContainer(request, settings, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, ...stdin, env: ctx.io.env }, deps);
     });
 }
