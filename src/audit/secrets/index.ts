@@ -400,8 +400,9 @@ export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boole
 
 /** NUL bytes in the first 8 KiB: not text, so no text rules (what git and trivy do too). */
 export function looksBinary(buf: Uint8Array): boolean {
-  // indexOf is native (memchr for a Buffer): ~10x a JavaScript loop over the bytes
-  return buf.subarray(0, 8192).indexOf(0) !== -1;
+  // indexOf is native (memchr for a Buffer): ~10x a JavaScript loop over the bytes; a view
+  // (subarray) only for bigger buffers, most files are smaller
+  return (buf.length <= 8192 ? buf : buf.subarray(0, 8192)).indexOf(0) !== -1;
 }
 
 /**

@@ -68,12 +68,12 @@ class WasmWalker {
   /** Grows the memory so `bytes` of input fit after the hit areas. */
   private ensure(bytes: number): void {
     const need = this.input + bytes;
+    // only this walker grows its memory, so the views stay valid until it does
+    if (need <= this.m8.length) return;
     const have = this.ex.memory.buffer.byteLength;
     if (need > have) this.ex.memory.grow(Math.ceil((need - have) / 65536));
-    if (this.m8.buffer !== this.ex.memory.buffer) {
-      this.m32 = new Int32Array(this.ex.memory.buffer);
-      this.m8 = new Uint8Array(this.ex.memory.buffer);
-    }
+    this.m32 = new Int32Array(this.ex.memory.buffer);
+    this.m8 = new Uint8Array(this.ex.memory.buffer);
   }
 
   /** Records the hits in [from, to) whose end (relative to the input) is past `minEnd`. */

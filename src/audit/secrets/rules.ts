@@ -61,6 +61,16 @@ for (const c of '\t\n\v\f\r :@/"\'<>()') URL_USER_END[c.charCodeAt(0)] = 1;
 
 /** After `://`: 1-64 user characters, then `:` (what `:\/\/[^\s:@/"'<>()]{1,64}:` needs). */
 function urlCredentialsAnchor(input: string | Uint8Array, end: number): boolean {
+  if (typeof input !== 'string') {
+    // the byte path (file contents, most calls): one bounds check instead of one per unit
+    const stop = Math.min(input.length, end + 65);
+    for (let i = end; i < stop; i++) {
+      const c = input[i]!;
+      if (c === 0x3a /* : */) return i > end;
+      if (URL_USER_END[c] === 1) return false;
+    }
+    return false;
+  }
   for (let k = 0; k <= 64; k++) {
     const c = unitAt(input, end + k);
     if (c === 0x3a /* : */) return k >= 1;
