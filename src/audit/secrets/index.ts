@@ -163,6 +163,26 @@ function matchStarts(rule: SecretRule, hits: KeywordHits): number[] | undefined 
   return out.sort((x, y) => x - y);
 }
 
+/**
+ * The next match of sticky `re` in `sub` (the text's [a, b)), tried at each start in the window
+ * from where the last match ended (re.lastIndex): what the global regex's scan finds there.
+ */
+function execAtStarts(re: RegExp, sub: string, a: number, b: number, starts: number[], cursor: { next: number }): RegExpExecArray | null {
+  const from = a + re.lastIndex;
+  let next = cursor.next;
+  while (next < starts.length && starts[next]! < from) next++;
+  for (; next < starts.length && starts[next]! < b; next++) {
+    re.lastIndex = starts[next]! - a;
+    const hit = re.exec(sub);
+    if (hit) {
+      cursor.next = next;
+      return hit;
+    }
+  }
+  cursor.next = next;
+  return null;
+}
+
 /** The rule's regex without `g`, with `y`: matches only at lastIndex. */
 const STICKY = new Map<SecretRule, RegExp>();
 function stickyRegex(rule: SecretRule): RegExp {
@@ -263,27 +283,14 @@ function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRule
     const re = starts ? stickyRegex(rule) : rule.regex;
     const seen = new Set<number>();
     let perRule = 0;
-    let next = 0; // index into starts
+    const cursor = { next: 0 }; // index into starts
     for (let w = 0; w < windows.length; w += 2) {
       const a = windows[w]!;
       const b = windows[w + 1]!;
       const sub = sliceOf(src, a, b);
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
-      // the next match: the global regex's scan, or the sticky regex tried at each start in
-      // the window from where the last match ended
-      const exec = (): RegExpExecArray | null => {
-        if (!starts) return re.exec(sub);
-        const from = a + re.lastIndex;
-        while (next < starts.length && starts[next]! < from) next++;
-        for (; next < starts.length && starts[next]! < b; next++) {
-          re.lastIndex = starts[next]! - a;
-          const hit = re.exec(sub);
-          if (hit) return hit;
-        }
-        return null;
-      };
-      while ((m = exec()) !== null && perRule < MAX_MATCHES_PER_TEXT) {
+      while ((m = starts ? execAtStarts(re, sub, a, b, starts, cursor) : re.exec(sub)) !== null && perRule < MAX_MATCHES_PER_TEXT) {
         if (m[0].length === 0) re.lastIndex++;
         const start = a + m.index;
         if (seen.has(start)) continue;
