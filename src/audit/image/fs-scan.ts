@@ -102,8 +102,27 @@ const OVERLAP = 4096;
 /** At most this many anomalies of one kind per layer are kept (100k `..` entries is one problem). */
 const MAX_ANOMALIES_PER_KIND = 20;
 
+/**
+ * Whether a tar name is already normal: relative, no empty, `.` or `..` segment (a trailing
+ * `/` is fine). Most are (`usr/bin/ls`, `etc/`), and need no split and join.
+ */
+function isCleanName(name: string): boolean {
+  const n = name.length;
+  if (n === 0) return false;
+  let segStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && name.charCodeAt(i) !== 0x2f /* / */) continue;
+    const len = i - segStart;
+    if (len === 0) return i === n && i > 0; // "a//b" or a leading "/": not clean; "a/" is
+    if (name.charCodeAt(segStart) === 0x2e /* . */ && (len === 1 || (len === 2 && name.charCodeAt(segStart + 1) === 0x2e))) return false;
+    segStart = i + 1;
+  }
+  return true;
+}
+
 /** "./a/../b", "/b", "b/" -> "/b"; `..` never climbs above the root. */
 export function normalizeEntryPath(name: string): { path: string; traversal: boolean; absolute: boolean } {
+  if (isCleanName(name)) return { path: `/${name.endsWith('/') ? name.slice(0, -1) : name}`, traversal: false, absolute: false };
   const absolute = name.startsWith('/');
   const out: string[] = [];
   let traversal = false;
@@ -308,7 +327,7 @@ function recordHeader(c: Collector, h: tar.Header): EntryPlan {
   const path = norm.path;
   if (norm.traversal) c.anomaly('path-traversal', path, `entry name "${h.name}" contains ".." (read as ${path})`);
   else if (norm.absolute) c.anomaly('absolute-path', path, `entry name "${h.name}" is absolute`);
-  const base = posix.basename(path);
+  const base = path.slice(path.lastIndexOf('/') + 1); // posix.basename of a normalized path
   if (base.startsWith('.wh.')) {
     const dir = posix.dirname(path);
     if (base === '.wh..wh..opq') c.scan.whiteouts.push({ path: dir, opaque: true });
@@ -332,7 +351,7 @@ function recordHeader(c: Collector, h: tar.Header): EntryPlan {
   }
   const mode = le.mode;
   if (type !== 'symlink' && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
-  if (AUTHORIZED_KEYS.test(path) && type === 'file' && le.size > 0) {
+  if (type === 'file' && le.size > 0 && AUTHORIZED_KEYS.test(path)) {
     c.scan.sensitive.push({ path, kind: 'authorized-keys', detail: `${le.size} bytes of authorized keys` });
   }
   if (type === 'file') return { path, file: le, special: (mode & 0o6000) !== 0 };

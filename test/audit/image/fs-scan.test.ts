@@ -132,6 +132,28 @@ describe('helpers', () => {
     expect(normalizeEntryPath('./a/b/')).toEqual({ path: '/a/b', traversal: false, absolute: false });
     expect(normalizeEntryPath('a/../../b')).toEqual({ path: '/b', traversal: true, absolute: false });
   });
+  it('normalizes every combination of segments like the split-and-join reference', () => {
+    const reference = (name: string) => {
+      const out: string[] = [];
+      let traversal = false;
+      for (const part of name.split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..') {
+          traversal = true;
+          out.pop();
+        } else out.push(part);
+      }
+      return { path: `/${out.join('/')}`, traversal, absolute: name.startsWith('/') };
+    };
+    const pieces = ['', 'a', '.', '..', '...', '.a', '..a', 'a.', 'bc'];
+    const names = new Set<string>();
+    for (const x of pieces) for (const y of pieces) for (const z of pieces) for (const sep of ['/', '//']) {
+      names.add([x, y, z].join(sep));
+      names.add(`${[x, y].join(sep)}/`);
+      names.add(`/${[y, z].join(sep)}`);
+    }
+    for (const name of names) expect(normalizeEntryPath(name), JSON.stringify(name)).toEqual(reference(name));
+  });
   it('tells links that climb above the root', () => {
     expect(escapesRoot('/a', '../b')).toBe(false);
     expect(escapesRoot('/a', '../../b')).toBe(true);
