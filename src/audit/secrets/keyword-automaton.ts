@@ -143,58 +143,62 @@ function mergeLater(found: Map<number, number[]>, later: Map<number, number[]>, 
 
 export function compileKeywords(keywords: readonly string[], options: CompileOptions = {}): KeywordAutomaton {
   const lower = keywords.map((k) => k.toLowerCase());
-  const goto: Int32Array[] = [new Int32Array(256).fill(-1)];
+  // the trie: each state's edges as (byte, next state)
+  const edges: number[][] = [[]];
   const out: number[][] = [[]];
   lower.forEach((k, id) => {
     let s = 0;
     for (let i = 0; i < k.length; i++) {
       const c = k.charCodeAt(i) & 0xff;
-      if (goto[s]![c]! < 0) {
-        goto[s]![c] = goto.length;
-        goto.push(new Int32Array(256).fill(-1));
+      const list = edges[s]!;
+      let t = -1;
+      for (let e = 0; e < list.length; e += 2) if (list[e] === c) t = list[e + 1]!;
+      if (t < 0) {
+        t = edges.length;
+        list.push(c, t);
+        edges.push([]);
         out.push([]);
       }
-      s = goto[s]![c]!;
+      s = t;
     }
     out[s]!.push(id);
   });
-  const n = goto.length;
+  const n = edges.length;
   if (n > 0xffff) throw new Error('too many keyword states');
-  const table = new Uint16Array(n * 256);
+  // Built once per thread at load time, so row copies (native) rather than a loop over every
+  // (state, byte): a state moves like its failure state except along its own edges.
+  const table = new Uint16Array(n * 256); // state 0's row: 0 except its edges
   const fail = new Int32Array(n);
   const queue: number[] = [];
-  for (let c = 0; c < 256; c++) {
-    const t = goto[0]![c]!;
-    table[c] = t >= 0 ? t : 0;
-    if (t >= 0) queue.push(t);
+  const root = edges[0]!;
+  for (let e = 0; e < root.length; e += 2) {
+    table[root[e]!] = root[e + 1]!;
+    queue.push(root[e + 1]!);
   }
   // breadth first: a state's failure target is complete before its children need it
   for (let qi = 0; qi < queue.length; qi++) {
     const s = queue[qi]!;
-    out[s] = [...out[s]!, ...out[fail[s]!]!];
-    for (let c = 0; c < 256; c++) {
-      const t = goto[s]![c]!;
-      if (t >= 0) {
-        fail[t] = table[fail[s]! * 256 + c]!;
-        table[s * 256 + c] = t;
-        queue.push(t);
-      } else {
-        table[s * 256 + c] = table[fail[s]! * 256 + c]!;
-      }
+    const f = fail[s]!;
+    out[s] = [...out[s]!, ...out[f]!];
+    table.copyWithin(s * 256, f * 256, f * 256 + 256);
+    const list = edges[s]!;
+    for (let e = 0; e < list.length; e += 2) {
+      const c = list[e]!;
+      const t = list[e + 1]!;
+      fail[t] = table[f * 256 + c]!;
+      table[s * 256 + c] = t;
+      queue.push(t);
     }
   }
   // case-insensitive: an uppercase letter moves like its lowercase twin
-  for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) table[s * 256 + c] = table[s * 256 + c + 32]!;
+  for (let s = 0; s < n; s++) table.copyWithin(s * 256 + 65, s * 256 + 97, s * 256 + 123);
   // The scan table: state s is stored premultiplied (s * 256, so the next index is one add),
   // and an accepting state as its bitwise complement (negative), so the inner loop does one
   // table load and one sign test per byte, with no second lookup for "is this accepting".
+  const value = new Int32Array(n);
+  for (let t = 0; t < n; t++) value[t] = out[t]!.length > 0 ? ~(t << 8) : t << 8;
   const scan = new Int32Array(n * 256);
-  for (let s = 0; s < n; s++) {
-    for (let c = 0; c < 256; c++) {
-      const t = table[s * 256 + c]!;
-      scan[s * 256 + c] = out[t]!.length > 0 ? ~(t << 8) : t << 8;
-    }
-  }
+  for (let k = 0; k < scan.length; k++) scan[k] = value[table[k]!]!;
   const maxLen = Math.max(1, ...lower.map((k) => k.length));
   const record: Record = (found, state, end, cap) => {
     for (const id of out[state]!) {
