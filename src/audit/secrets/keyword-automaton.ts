@@ -22,7 +22,7 @@ export interface KeywordAutomaton {
   positions(input: string | Uint8Array, cap: number): Map<number, number[]>;
 }
 
-/** Below this many bytes, one walk; above, two interleaved walks (see positions). */
+/** Below this many bytes (or twice the longest keyword), one walk; above, two interleaved walks (see positions). */
 const SPLIT_MIN = 1024;
 /** Bigger byte inputs are walked in JavaScript: the WebAssembly memory (never shrunk) stays small. */
 const WASM_MAX_INPUT = 16 * 1024 * 1024;
@@ -95,7 +95,7 @@ class WasmWalker {
     const len = input.length;
     const hitsAEnd = hitsA + HIT_CAPACITY * 8;
     const hitsBEnd = hitsB + HIT_CAPACITY * 8;
-    if (len < SPLIT_MIN) {
+    if (len < SPLIT_MIN || len >>> 1 < this.maxLen) {
       for (let i = base, s = 0; i < base + len; ) {
         ex.walk1(i, base + len, s, hitsA, hitsAEnd, header);
         i = this.m32[h]!;
@@ -240,7 +240,7 @@ export function compileKeywords(keywords: readonly string[], options: CompileOpt
           record(found, s >> 8, i + 1, cap);
         }
       }
-    } else if (input.length < SPLIT_MIN) {
+    } else if (input.length < SPLIT_MIN || input.length >>> 1 < maxLen) {
       const len = input.length;
       for (let i = 0; i < len; i++) {
         s = scan[s + input[i]!]!;

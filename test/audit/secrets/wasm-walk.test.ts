@@ -67,3 +67,14 @@ describe('the WebAssembly keyword walk', () => {
     expect(sorted(viaWasm.positions(small, 10))).toEqual(sorted(viaJs.positions(small, 10)));
   });
 });
+
+describe('keywords longer than half the input', () => {
+  it('are found by one walk, in both engines', () => {
+    const long = 'k'.repeat(700);
+    const viaW = compileKeywords([long, 'kk']);
+    const viaJ = compileKeywords([long, 'kk'], { wasm: false });
+    const text = Buffer.from(`x${long}y`.padEnd(1100, '.'), 'latin1');
+    expect(viaW.positions(text, 2000).get(0)).toEqual([701]);
+    expect(sorted(viaW.positions(text, 2000))).toEqual(sorted(viaJ.positions(text, 2000)));
+  });
+});
