@@ -208,8 +208,8 @@ let joinScratch = Buffer.allocUnsafe(0);
 
 /**
  * A file's chunks as one buffer. Scanning is synchronous, so one scratch buffer per thread is
- * enough: what it holds is used before the next await (nothing keeps a reference to it), and
- * the allocation and GC of a fresh concat per file (most of a layer's bytes cross a chunk) go.
+ * enough: what it holds is used before the next chunk arrives (nothing keeps a reference to
+ * it), and the allocation and GC of a fresh concat per file (most bytes cross a chunk) go.
  */
 function joinParts(parts: Buffer[], total: number): Buffer {
   if (parts.length === 1) return parts[0]!;
@@ -224,9 +224,9 @@ function joinParts(parts: Buffer[], total: number): Buffer {
 }
 
 /**
- * One file's content, pushed chunk by chunk: secrets in windows, sha256 when asked, whole text
- * for /etc/shadow. Synchronous (the caller awaits the chunks), so the async read loop stays a
- * few lines: V8 re-optimizes an async function's whole body, on each thread, as it warms up.
+ * One file's content, pushed chunk by chunk (the entry stream's data events): secrets in
+ * windows, sha256 when asked, whole text for /etc/shadow. Small synchronous methods rather than
+ * one async function per file: cheaper for V8 to optimize, which each thread does on its own.
  */
 class ContentScan {
   private readonly hash: Hash | undefined;
