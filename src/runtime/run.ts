@@ -202,6 +202,8 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
   const reached = reachEngine(request.image, engineUrlFrom(settings, io.env), deps);
   reached.catch(() => undefined);
+  // a turn of the event loop: an answered ping lets the image inspect go out before the policy work
+  await new Promise((resolve) => setImmediate(resolve));
   const prepared = await prepareRun(request, settings, deps, { load: true });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
   const { engine, imageUser, imageId } = await reached;

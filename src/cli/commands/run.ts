@@ -85,6 +85,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const defaultEngineUrl = ctx.io.env.DOCKER_HOST || undefined;
       const early = flags.dryRun ? undefined : connectEngine(defaultEngineUrl);
       early?.catch(() => undefined);
+      // one turn of the event loop: the version ping is written now, not after the policy work
+      if (early) await new Promise((resolve) => setImmediate(resolve));
       const cwd = process.cwd();
       const request = buildRunRequest(image, command, flags, { cwd, env: ctx.io.env });
       const [policy, imageGate] = await Promise.all([defaultPolicyServices(), defaultImageGate()]);
