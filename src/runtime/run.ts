@@ -272,6 +272,9 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   io.stdout.on('error', onOutputError);
   io.stderr.on('error', onOutputError);
   const input = request.interactive ? streamInput(io, attached.stdin, request.tty) : undefined;
+  // once the container's output has ended, input that is still coming has nowhere to go: stop
+  // sending it and close the connection (the engine finishes the container only after that)
+  if (input) void attached.done.then(() => input.stop());
   const resize = request.tty && io.stdout.isTTY === true ? () => resizeToTerminal(engine, id, io.stdout) : undefined;
   if (resize) signals.on('SIGWINCH', resize);
   let removed = false;
@@ -319,12 +322,16 @@ function streamInput(io: RunIo, containerStdin: NodeJS.WritableStream | undefine
   // a container that exits first closes the connection under a pending write: not our error
   containerStdin.on('error', () => undefined);
   stdin.pipe(containerStdin);
+  let stopped = false;
   return {
     stop() {
+      if (stopped) return;
+      stopped = true;
       stdin.unpipe(containerStdin);
       if (raw) stdin.setRawMode?.(false);
       // stop reading, so an open terminal or pipe does not keep bulkhead running after the container
       stdin.pause();
+      (containerStdin as NodeJS.WritableStream & { destroy?: () => void }).destroy?.();
     },
   };
 }

@@ -145,6 +145,20 @@ describe('-i and -t', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('line one\nline two\neof seen\n');
   });
+  it('-i with more input than the container reads: it ends when the container does (built CLI, stdin a pipe)', () => {
+    const bin = fileURLToPath(new URL('../../bin/bulkhead.js', import.meta.url));
+    const started = Date.now();
+    const r = spawnSync('node', [bin, 'run', '-i', '--rm', ...label, TEST_IMAGE, '--', 'head', '-n', '2'], {
+      input: 'y\n'.repeat(5 * 1024 * 1024),
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, XDG_CACHE_HOME: join(scratch, 'cache') },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('y\ny\n');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(containersLabelled('runtime')).toEqual([]);
+  });
   it('-t gives the container a TTY: one output stream, in terminal line endings', async () => {
     const r = await runCli(['run', '-t', '--rm', ...label, TEST_IMAGE, '--', 'sh', '-c', 'test -t 1 && echo tty; echo err >&2']);
     expect(r.code, r.stderr).toBe(0);
