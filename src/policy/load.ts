@@ -1,19 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load as parseYaml, YAMLException } from 'js-yaml';
-import satisfies from 'semver/functions/satisfies.js';
-import validRange from 'semver/ranges/valid.js';
 import { BulkheadError } from '../errors.js';
-import { packageRoot, toolVersion } from '../version.js';
+import { packageRoot } from '../version.js';
 import type { HardeningPlan } from './plan.js';
 import type { Policy, PolicyDocument } from './types.js';
 import { toHardeningPlan } from './to-plan.js';
-import { findLoosenings, TIGHTENING } from './tighten.js';
-import { parseCpu, parseSize } from './units.js';
-import { validateDocument } from './validate.js';
-import { formatPath, locateLine } from './yaml-locate.js';
+import { cachedBuiltinDoc } from './parsed-cache.js';
+import { findLoosenings } from './tighten.js';
 
 export interface LoadedPolicy {
   /** built-in name, or the path as the user gave it */
@@ -33,8 +27,6 @@ export const BASE_POLICY = 'default';
 /** how many `extends` hops a chain may have before we call it a mistake */
 export const MAX_EXTENDS_DEPTH = 8;
 const BUILTIN_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-/** the engine refuses less memory than this (docker: "Minimum memory limit allowed is 6MB") */
-const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 
 /** Names of the built-in policies shipped in policies/, sorted. */
 export function listBuiltinPolicies(): string[] {
@@ -103,76 +95,10 @@ async function readPolicyFile(file: string, cwd: string): Promise<ParsedFile> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? e);
     throw new BulkheadError('invalid-policy', `${shown}: cannot read policy: ${why}`, { cause: e });
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { filename: shown });
-  } catch (e) {
-    if (e instanceof YAMLException) {
-      throw new BulkheadError('invalid-policy', `${shown}: invalid YAML: ${e.reason} (line ${e.mark.line + 1})`, { cause: e });
-    }
-    throw e;
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new BulkheadError('invalid-policy', `${shown}: a policy must be a YAML mapping (apiVersion, kind, metadata, ...)`);
-  }
-  const problem = await validateDocument(doc);
-  if (problem) throw fieldError(shown, text, problem.path, problem.message);
-  const parsed = { doc: doc as PolicyDocument, text, shown };
-  checkFileSemantics(parsed);
-  return parsed;
-}
-
-export function fieldError(shown: string, text: string, path: Array<string | number>, message: string): BulkheadError {
-  const line = locateLine(text, path);
-  const field = path.length ? `${formatPath(path)}: ` : '';
-  return new BulkheadError('invalid-policy', `${shown}: ${field}${message}${line === undefined ? '' : ` (line ${line})`}`);
-}
-
-/** Checks the schema cannot express, still per file so the line is known. */
-function checkFileSemantics({ doc, text, shown }: ParsedFile): void {
-  const fail = (path: Array<string | number>, message: string): never => {
-    throw fieldError(shown, text, path, message);
-  };
-  if (doc.requires !== undefined) {
-    if (validRange(doc.requires) === null) fail(['requires'], `not a semver range: ${JSON.stringify(doc.requires)}`);
-    if (!satisfies(toolVersion(), doc.requires, { includePrerelease: true })) {
-      fail(['requires'], `needs bulkhead ${doc.requires}, this is ${toolVersion()}`);
-    }
-  }
-  // an overridable entry that matches no comparable field is a typo that would silently do nothing
-  const comparable = Object.keys(TIGHTENING);
-  (doc.overridable ?? []).forEach((entry, i) => {
-    if (!comparable.some((f) => f === entry || f.startsWith(`${entry}.`))) {
-      const lower = entry.toLowerCase();
-      const last = (f: string) => f.split('.').pop()!.toLowerCase();
-      const near = comparable.find((f) => f.toLowerCase() === lower) ?? comparable.find((f) => last(f) === last(lower));
-      fail(['overridable', i], `'${entry}' is not a field a child could loosen${near ? ` (did you mean ${near}?)` : ''}`);
-    }
-  });
-  const ip = doc.network?.publishHostIp;
-  if (ip !== undefined && isIP(ip) === 0) fail(['network', 'publishHostIp'], `not an IP address: ${ip}`);
-  const limits = doc.resources?.limits;
-  if (limits?.memory !== undefined && parseSize(limits.memory) < MIN_MEMORY_BYTES) {
-    fail(['resources', 'limits', 'memory'], `must be at least 6m (the engine refuses less), got ${limits.memory}`);
-  }
-  if (limits?.cpu !== undefined) {
-    try {
-      parseCpu(limits.cpu);
-    } catch (e) {
-      fail(['resources', 'limits', 'cpu'], (e as Error).message);
-    }
-  }
-  for (const [ulimitName, v] of Object.entries(doc.ulimits ?? {})) {
-    if (typeof v === 'object' && v !== null && v.soft !== undefined && v.hard !== undefined && v.soft > v.hard) {
-      fail(['ulimits', ulimitName, 'soft'], `soft limit ${v.soft} is above the hard limit ${v.hard}`);
-    }
-  }
-  const seen = new Set<string>();
-  (doc.tmpfs ?? []).forEach((t, i) => {
-    if (t.path !== undefined && seen.has(t.path)) fail(['tmpfs', i, 'path'], `${t.path} is listed twice`);
-    if (t.path !== undefined) seen.add(t.path);
-    if (t.size !== undefined && parseSize(t.size) === 0) fail(['tmpfs', i, 'size'], 'must be above 0');
-  });
+  const cached = dirname(file) === resolve(BUILTIN_POLICY_DIR) ? cachedBuiltinDoc(file, text) : undefined;
+  if (cached) return { doc: cached, text, shown };
+  const { parsePolicyText } = await import('./parse-file.js');
+  return { doc: await parsePolicyText(text, shown), text, shown };
 }
 
 async function resolveFile(file: string, stack: string[], cwd: string): Promise<Resolved> {
@@ -201,6 +127,7 @@ async function resolveFile(file: string, stack: string[], cwd: string): Promise<
       const describe = (l: (typeof loose)[number]): string =>
         `${l.field}: loosens ${parentShown} (${l.parentValue} -> ${l.childValue}); a child may only tighten unless the parent lists '${l.field}' in overridable`;
       const first = loose[0]!;
+      const { fieldError } = await import('./parse-file.js');
       const err = fieldError(shown, parsed.text, first.at, describe(first).slice(first.field.length + 2));
       throw new BulkheadError('invalid-policy', err.message, { details: loose.slice(1).map(describe) });
     }
