@@ -81,6 +81,8 @@ export interface FilesystemScan {
   secrets: FileSecret[];
   whiteouts: Whiteout[];
   sensitive: SensitiveFile[];
+  /** the names that are uid 0 in this layer's /etc/passwd, when the layer has one (names only) */
+  passwdRootNames?: string[];
   anomalies: ScanAnomaly[];
   /** uncompressed content bytes seen */
   bytes: number;
@@ -166,6 +168,16 @@ function entryType(t: string | null | undefined): EntryType {
 }
 
 const AUTHORIZED_KEYS = /^\/(?:root|home\/[^/]+)\/\.ssh\/authorized_keys2?$/;
+
+/** The user names an /etc/passwd text gives uid 0 (root, and any alias of it). */
+export function uidZeroNames(passwd: string): string[] {
+  const names: string[] = [];
+  for (const line of passwd.split('\n')) {
+    const fields = line.split(':');
+    if (fields.length >= 4 && fields[0] !== '' && fields[2]?.trim() === '0') names.push(fields[0]!);
+  }
+  return names;
+}
 
 /** Users in an /etc/shadow text who can log in with a password: a usable hash, or an empty field (no password at all). Locked (!...) and disabled (*) are fine. */
 export function usableShadowHashes(text: string): string[] {
@@ -280,6 +292,7 @@ class ContentScan {
     if (this.held > 0 && this.binary !== true) {
       const buf = joinParts(this.parts, this.held);
       this.scanWindow(buf, true);
+      if (entry.path === '/etc/passwd') c.scan.passwdRootNames = uidZeroNames(buf.toString('latin1'));
       if (entry.path === '/etc/shadow') {
         const users = usableShadowHashes(buf.toString('latin1'));
         if (users.length) c.scan.sensitive.push({ path: entry.path, kind: 'shadow-password-hash', detail: `usable password hashes or empty passwords for: ${users.join(', ')}` });

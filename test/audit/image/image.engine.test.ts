@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImageGate } from '../../../src/audit/image/gate.js';
 import { connectEngine } from '../../../src/engine/dockerode-client.js';
 import { FORMATTERS } from '../../../src/audit/report/formatters/index.js';
-import { busyboxPath, docker, TEST_IMAGE } from '../../helpers/engine.js';
+import { buildDerivedImage, busyboxPath, docker, TEST_IMAGE } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
 import { FAKE, rsaPem } from '../secrets/fixtures.js';
 
@@ -96,6 +96,18 @@ describe('audit image on the real engine', () => {
 
     const clean = await runImageGate(engine, TEST_IMAGE, { ...gate, failOn: 'critical' });
     expect(clean).toMatchObject({ refused: false, summary: [] });
+  });
+
+  it('USER given as a name that the image\'s /etc/passwd makes uid 0 is root (IM007), by REF', async () => {
+    const tag = 'bulkhead-test/image-alias-root:1';
+    buildDerivedImage(tag, 'RUN echo "admin:x:0:0::/root:/bin/sh" >> /etc/passwd\nUSER admin');
+    try {
+      const r = await runCli(['audit', 'image', tag, '--format', 'json']);
+      const im007 = (JSON.parse(r.stdout) as { targets: Array<{ findings: Array<{ ruleId: string; message: string; location?: { path?: string } }> }> }).targets[0]!.findings.filter((f) => f.ruleId === 'IM007');
+      expect(im007.map((f) => [f.message, f.location?.path])).toEqual([['the image runs as admin, which is uid 0 (root) in its /etc/passwd', '/etc/passwd']]);
+    } finally {
+      docker(['rmi', '-f', tag], { allowFail: true });
+    }
   });
 
   it('a missing image is a target error (exit 2), not a crash', async () => {

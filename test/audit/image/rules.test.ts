@@ -1,7 +1,7 @@
 /** Table tests for each image rule: cases that fire and cases that must not, over hand-made facts. */
 import { describe, expect, it } from 'vitest';
 import { FinalView, type ImageConfigFacts, type ImageFacts } from '../../../src/audit/image/facts.js';
-import type { FilesystemScan, LayerEntry } from '../../../src/audit/image/fs-scan.js';
+import { uidZeroNames, type FilesystemScan, type LayerEntry } from '../../../src/audit/image/fs-scan.js';
 import { imageRules } from '../../../src/audit/rules/image/index.js';
 import { setuidRisk } from '../../../src/audit/rules/image/setuid-setgid-files.js';
 import { isRootUser } from '../../../src/audit/rules/image/root-user.js';
@@ -156,6 +156,29 @@ describe('IM007 root-user', () => {
   it.each([['1000'], ['app'], ['10001:10001'], ['nobody']])('not for USER %s', (user) => {
     expect(isRootUser(user)).toBe(false);
     expect(fires('IM007', facts([], { user }))).toEqual([]);
+  });
+  const passwd = (rootNames: string[]): ScanPart => ({ entries: [file('/etc/passwd')], passwdRootNames: rootNames });
+  it.each<[string, ScanPart[], string]>([
+    ['a name the final /etc/passwd maps to uid 0', [passwd(['root', 'admin'])], 'admin'],
+    ['with a group', [passwd(['root', 'admin'])], 'admin:staff'],
+    ['added by a later layer', [passwd(['root']), passwd(['root', 'admin'])], 'admin'],
+  ])('fires for %s', (_n, layers, user) => {
+    const out = fires('IM007', facts(layers, { user }));
+    expect(out).toHaveLength(1);
+    expect(out[0]?.message).toBe('the image runs as admin, which is uid 0 (root) in its /etc/passwd');
+    expect(out[0]?.location.path).toBe('/etc/passwd');
+  });
+  it.each<[string, ScanPart[], string]>([
+    ['a name that is not uid 0', [passwd(['root'])], 'app'],
+    ['a uid 0 alias that a later layer removed', [passwd(['root', 'admin']), passwd(['root'])], 'admin'],
+    ['a numeric user, whatever /etc/passwd says', [passwd(['root', '1000'])], '1000'],
+    ['no /etc/passwd at all', [], 'admin'],
+    ['an /etc/passwd that a later layer deleted', [passwd(['root', 'admin']), { whiteouts: [{ path: '/etc/passwd', opaque: false }] }], 'admin'],
+  ])('not for %s', (_n, layers, user) => {
+    expect(fires('IM007', facts(layers, { user }))).toEqual([]);
+  });
+  it('reads uid 0 names from an /etc/passwd text', () => {
+    expect(uidZeroNames('root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n# c\nbad\n:x:0:0::/:/bin/sh\n')).toEqual(['root', 'toor']);
   });
 });
 
