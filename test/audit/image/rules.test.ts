@@ -166,7 +166,7 @@ describe('IM007 root-user', () => {
     const out = fires('IM007', facts(layers, { user }));
     expect(out).toHaveLength(1);
     expect(out[0]?.message).toBe('the image runs as admin, which is uid 0 (root) in its /etc/passwd');
-    expect(out[0]?.location.path).toBe('/etc/passwd');
+    expect(out[0]?.location?.path).toBe('/etc/passwd');
   });
   it.each<[string, ScanPart[], string]>([
     ['a name that is not uid 0', [passwd(['root'])], 'app'],

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { BulkheadError } from '../errors.js';
-import { DockerApiError, type EngineClient } from '../engine/client.js';
+import { DockerApiError, type EngineClient } from './client.js';
 
 /** The user part of USER/--user when it is a name (`app`, `app:staff`), not a number. */
 export function namedUser(user: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namedUser, uidInPasswd } from '../../src/runtime/image-user.js';
+import { namedUser, uidInPasswd } from '../../src/engine/container-user.js';
 
 const PASSWD = ['root:x:0:0:root:/root:/bin/sh', 'toor:x:0:0::/root:/bin/sh', 'app:x:1000:1000::/home/app:/bin/sh', 'odd:x:notanumber:1::/:/bin/sh', '# a comment', 'short:x', ''].join('\n');
 
