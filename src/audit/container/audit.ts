@@ -1,5 +1,6 @@
 import type { ContainerInspect, EngineClient } from '../../engine/client.js';
 import { DockerApiError } from '../../engine/client.js';
+import { namedUser, uidOfNamedUser } from '../../engine/container-user.js';
 import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { containerRules } from '../rules/container/index.js';
@@ -56,6 +57,17 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
       return { kind: 'container', name: `${listed ? ref.slice(0, 12) : ref}${suffix}`, findings: [], errors: [{ message }] };
     }
     const facts = containerFactsFromInspect(inspect, confinement);
+    const userName = namedUser(facts.user);
+    if (userName !== undefined && userName !== 'root') {
+      // the runtime resolved the name in the container's own /etc/passwd: so do we
+      try {
+        const uid = await uidOfNamedUser(engine, facts.id, userName);
+        if (uid !== undefined) facts.userUid = uid;
+      } catch (err) {
+        if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
+        // unreadable: judged by its name alone, as before
+      }
+    }
     const target: TargetResult = {
       kind: 'container',
       name: `${facts.name}${suffix}`,

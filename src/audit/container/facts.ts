@@ -37,6 +37,8 @@ export interface ContainerFacts {
   appArmorProfile: string;
   /** Config.User as given ("" = the image's user, which is root when unset) */
   user: string;
+  /** for a user given by name: its uid in the container's /etc/passwd, when that could be read */
+  userUid?: number;
   readOnlyRootfs: boolean;
   restart: { name: string; maxRetries: number };
   ports: PublishedPort[];

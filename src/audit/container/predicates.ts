@@ -1,6 +1,11 @@
 import type { ContainerFacts } from './facts.js';
 
 /** Config.User is "" when neither the image nor `run` set one: the process runs as root then. */
+/** Root by name or uid, or a named user that the container's /etc/passwd makes uid 0. */
+export function containerRunsAsRoot(c: { user: string; userUid?: number }): boolean {
+  return runsAsRoot(c.user) || c.userUid === 0;
+}
+
 export function runsAsRoot(user: string): boolean {
   const name = user.split(':')[0]?.trim() ?? '';
   return name === '' || name === 'root' || name === '0';

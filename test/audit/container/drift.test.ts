@@ -56,6 +56,7 @@ describe('policy drift (CT027)', () => {
     ['capability added beyond the allowlist', () => ({ capAdd: ['SYS_ADMIN'] }), 'capabilities.add.SYS_ADMIN'],
     ['capabilities not dropped', () => ({ capDrop: [] }), 'capabilities.drop'],
     ['runs as root', () => ({ user: '' }), 'user'],
+    ['runs as a name that is uid 0 in its /etc/passwd', () => ({ user: 'admin', userUid: 0 }), 'user'],
     ['root filesystem writable', () => ({ readOnlyRootfs: false }), 'readOnlyRootFilesystem'],
     ['no-new-privileges gone', () => ({ securityOpt: [] }), 'noNewPrivileges'],
     ['seccomp unconfined', () => ({ securityOpt: ['no-new-privileges:true', 'seccomp=unconfined'] }), 'seccomp'],
@@ -68,6 +69,11 @@ describe('policy drift (CT027)', () => {
     const findings = drift.check(facts);
     expect(findings.map((f) => f.key)).toContain(field);
     expect(findings.find((f) => f.key === field)?.message).toMatch(/drifted from policy default/);
+  });
+
+  it('a named user is judged by its uid when known', () => {
+    expect(planDeviations(plan, asPlanned(plan, { user: 'admin', userUid: 0 }))).toEqual([{ field: 'user', expected: `non-root (${plan.user.uid}:${plan.user.gid})`, actual: 'admin (uid 0)' }]);
+    expect(planDeviations(plan, asPlanned(plan, { user: 'app', userUid: 1000 }))).toEqual([]);
   });
 
   it('stays silent for containers without io.bulkhead labels', () => {

@@ -3,7 +3,7 @@
  * time, a container drifting from its bulkhead plan, and one that disappears mid-audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_IMAGE, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
+import { TEST_IMAGE, buildDerivedImage, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
 import { connectEngine } from '../../../src/engine/dockerode-client.js';
 import type { EngineClient } from '../../../src/engine/client.js';
@@ -131,6 +131,25 @@ describe('audit container on the real engine', () => {
     const t = (JSON.parse(r.stdout) as Report).targets[0]!;
     expect(t.findings.filter((f) => f.ruleId === 'CT025').map((f) => f.location?.path)).toContain('/opt/kit/sh');
     expect(t.findings.some((f) => f.ruleId === 'CT026' && f.location?.path === '/srv-token')).toBe(true);
+  });
+
+  it('a container whose user is a name that its /etc/passwd makes uid 0 runs as root (CT019)', async () => {
+    const image = 'bulkhead-test/ct-alias-root:1';
+    buildDerivedImage(image, 'RUN echo "admin:x:0:0::/root:/bin/sh" >> /etc/passwd && echo "app:x:1000:1000::/tmp:/bin/sh" >> /etc/passwd');
+    const alias = `bh-ct-alias-${sfx}`;
+    const app = `bh-ct-app-${sfx}`;
+    try {
+      docker(['run', '-d', '--name', alias, '--label', LABEL, '--user', 'admin', image, 'sleep', '600']);
+      docker(['run', '-d', '--name', app, '--label', LABEL, '--user', 'app', image, 'sleep', '600']);
+      const r = await runCli(['audit', 'container', alias, app, '--format', 'json', '--fail-on', 'never', '--config', '/dev/null', '--fs', 'none']);
+      const rep = JSON.parse(r.stdout) as Report;
+      const ct019 = (name: string) => rep.targets.find((t) => t.name === name)?.findings.filter((f) => f.ruleId === 'CT019').map((f) => f.message);
+      expect(ct019(alias)).toEqual([`container ${alias} runs as root (user admin, uid 0 in its /etc/passwd)`]);
+      expect(ct019(app)).toEqual([]);
+    } finally {
+      docker(['rm', '-f', alias, app], { allowFail: true });
+      docker(['rmi', '-f', image], { allowFail: true });
+    }
   });
 
   it('a container name that does not exist is an error on its target; the others are audited', async () => {

@@ -88,6 +88,8 @@ const cases: Case[] = [
   ['CT019', 'root remapped by userns-remap', { user: '', engine: { ...base.engine, userns: true } }, 1, 'low'],
   ['CT019', 'user 65534', {}, 0],
   ['CT019', 'named user', { user: 'app' }, 0],
+  ['CT019', 'named user that is uid 1000 in /etc/passwd', { user: 'app', userUid: 1000 }, 0],
+  ['CT019', 'named user that is uid 0 in /etc/passwd', { user: 'admin', userUid: 0 }, 1, 'medium'],
   ['CT020', 'writable root', { readOnlyRootfs: false }, 1],
   ['CT020', 'read-only root', {}, 0],
   ['CT021', 'restart always', { restart: { name: 'always', maxRetries: 0 } }, 1],

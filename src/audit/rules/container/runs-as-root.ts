@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { rootIsRemapped, runsAsRoot } from '../../container/predicates.js';
+import { containerRunsAsRoot, rootIsRemapped, runsAsRoot } from '../../container/predicates.js';
 
 export const runsAsRootUser: Rule<ContainerFacts> = {
   meta: {
@@ -10,17 +10,18 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
     severity: 'medium',
     title: 'Container runs as root',
     rationale:
-      'A process running as uid 0 in the container is uid 0 on the host unless user namespaces remap it: any escape, writable host mount or kernel bug then acts with root rights. Most services run fine as an unprivileged user.',
+      'A process running as uid 0 in the container (no user, root, or a name its /etc/passwd maps to uid 0) is uid 0 on the host unless user namespaces remap it: any escape, writable host mount or kernel bug then acts with root rights. Most services run fine as an unprivileged user.',
     fix: 'Set USER in the image or run with --user UID:GID (e.g. 65534:65534); enable userns-remap or a rootless engine to map root away on the host.',
     cis: ['4.1'],
     example: { bad: 'docker run -d app    # image without USER', good: 'docker run -d --user 65534:65534 app' },
   },
   check: (c) => {
-    if (!runsAsRoot(c.user)) return [];
+    if (!containerRunsAsRoot(c)) return [];
     const remapped = rootIsRemapped(c);
+    const who = !c.user ? ' (no user set)' : runsAsRoot(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
     return [
       {
-        message: `container ${c.name} runs as root${c.user ? ` (user ${c.user})` : ' (no user set)'}${remapped ? '; the engine maps root to an unprivileged host uid' : ''}`,
+        message: `container ${c.name} runs as root${who}${remapped ? '; the engine maps root to an unprivileged host uid' : ''}`,
         ...(remapped ? { severity: 'low' as const } : {}),
       },
     ];
