@@ -1,24 +1,8 @@
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { BulkheadError } from '../errors.js';
+import { passwdUids } from '../users.js';
 import { DockerApiError, type EngineClient } from './client.js';
-
-/** The user part of USER/--user when it is a name (`app`, `app:staff`), not a number. */
-export function namedUser(user: string | undefined): string | undefined {
-  const name = user?.split(':')[0]?.trim() ?? '';
-  return name === '' || /^[0-9]+$/.test(name) ? undefined : name;
-}
-
-/** The uid of `name` in an /etc/passwd text, or undefined when no line names it. */
-export function uidInPasswd(passwd: string, name: string): number | undefined {
-  for (const line of passwd.split('\n')) {
-    const fields = line.split(':');
-    if (fields.length < 4 || fields[0] !== name) continue;
-    const uid = fields[2] ?? '';
-    return /^[0-9]+$/.test(uid) ? Number(uid) : undefined;
-  }
-  return undefined;
-}
 
 /** /etc/passwd is a few KiB; more is not a passwd file worth trusting a verdict to */
 const MAX_PASSWD_BYTES = 4 * 1024 * 1024;
@@ -74,7 +58,7 @@ export async function uidOfNamedUser(engine: EngineClient, containerId: string, 
     }
     const file = await firstEntry(archive, path);
     if (file === undefined || file.type === 'other') return undefined;
-    if (file.type === 'file') return uidInPasswd(file.content.toString('utf8'), name);
+    if (file.type === 'file') return passwdUids(file.content.toString('utf8')).get(name);
     const base = path.slice(0, path.lastIndexOf('/') + 1);
     path = file.target.startsWith('/') ? file.target : `${base}${file.target}`;
   }

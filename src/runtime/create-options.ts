@@ -1,7 +1,7 @@
 import type { ContainerCreateOptions } from '../engine/client.js';
 import type { HardeningPlan } from '../policy/plan.js';
 import type { RunRequest } from './request.js';
-import { isRootUser } from './preflight.js';
+import { isRootUser } from '../users.js';
 
 /** Labels bulkhead writes on every container it starts; the container auditor reads them back. */
 export const LABEL_POLICY = 'io.bulkhead.policy';

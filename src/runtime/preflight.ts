@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { BulkheadError } from '../errors.js';
+import { isRootUser } from '../users.js';
 import type { HardeningPlan } from '../policy/plan.js';
 import type { MountRequest, RunRequest } from './request.js';
 import { formatCpus, formatSize } from './units.js';
@@ -41,12 +42,6 @@ function refuse(message: string): never {
 }
 
 const NAMESPACE_FLAGS = ['pid', 'ipc', 'uts', 'userns'] as const;
-
-/** `0`, `root`, `0:1000`, `root:root` run as uid 0. A name that maps to 0 inside the image cannot be seen here. */
-export function isRootUser(user: string): boolean {
-  const name = user.split(':')[0]?.trim() ?? '';
-  return name === '' || name === 'root' || (/^[0-9]+$/.test(name) && Number(name) === 0);
-}
 
 export function normaliseCapability(cap: string): string {
   return cap.trim().toUpperCase().replace(/^CAP_/, '');

@@ -5,7 +5,8 @@ import type { HardeningPlan } from '../policy/plan.js';
 import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
 import { chooseUser, toCreateOptions } from './create-options.js';
 import { gateCacheKey, type GateCache } from './gate-cache.js';
-import { namedUser, uidOfNamedUser } from '../engine/container-user.js';
+import { uidOfNamedUser } from '../engine/container-user.js';
+import { namedUser } from '../users.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
 

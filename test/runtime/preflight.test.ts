@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BulkheadError } from '../../src/errors.js';
-import { preflight, isRootUser, type PreflightHost } from '../../src/runtime/preflight.js';
+import { preflight, type PreflightHost } from '../../src/runtime/preflight.js';
+import { isRootUser } from '../../src/users.js';
 import { buildRunRequest, type RunFlags } from '../../src/runtime/request.js';
 import { servicePlan, untrustedPlan } from './plans.js';
 

@@ -127,6 +127,19 @@ describe('a user given by name is resolved in the image\'s /etc/passwd', () => {
     expect(r.stderr).toContain('refused: --user admin: "admin" is uid 0 (root) in the image\'s /etc/passwd');
     expect(containersLabelled('runtime')).toEqual([]);
   });
+  it('a passwd line whose uid is not a number is root to runc, so to us too', async () => {
+    const broken = 'bulkhead-test/runtime-broken-uid:1';
+    buildDerivedImage(broken, "RUN echo 'oops:x:notanumber:0::/:/bin/sh' >> /etc/passwd");
+    try {
+      // plain docker runs it as root
+      expect(docker(['run', '--rm', '--user', 'oops', broken, 'id', '-u'])).toBe('0');
+      const r = await runCli(['run', '--rm', ...label, '--user', 'oops', broken, '--', 'id', '-u']);
+      expect(r.code, r.stderr).toBe(122);
+      expect(r.stderr).toContain('"oops" is uid 0 (root)');
+    } finally {
+      docker(['rmi', '-f', broken], { allowFail: true });
+    }
+  });
   it('a named non-root user runs as itself', async () => {
     buildDerivedImage(NAMED_USER_IMAGE, `${addUsers}\nUSER app`);
     const r = await runCli(['run', '--rm', ...label, '--policy', 'untrusted', NAMED_USER_IMAGE, '--', 'id', '-u']);

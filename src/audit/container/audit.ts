@@ -1,6 +1,7 @@
 import type { ContainerInspect, EngineClient } from '../../engine/client.js';
 import { DockerApiError } from '../../engine/client.js';
-import { namedUser, uidOfNamedUser } from '../../engine/container-user.js';
+import { uidOfNamedUser } from '../../engine/container-user.js';
+import { namedUser } from '../../users.js';
 import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { containerRules } from '../rules/container/index.js';

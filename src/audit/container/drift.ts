@@ -1,6 +1,7 @@
 import type { HardeningPlan } from '../../policy/plan.js';
 import type { ContainerFacts } from './facts.js';
-import { allInterfaces, containerRunsAsRoot, hasNoNewPrivileges, runsAsRoot, securityOptValue, unlimitedPids } from './predicates.js';
+import { isRootUser } from '../../users.js';
+import { allInterfaces, containerRunsAsRoot, hasNoNewPrivileges, securityOptValue, unlimitedPids } from './predicates.js';
 
 /** One way the live container differs from the plan it was started with. */
 export interface Deviation {
@@ -33,7 +34,7 @@ export function planDeviations(plan: HardeningPlan, c: ContainerFacts): Deviatio
   const mayAdd = new Set([...plan.capabilities.add, ...plan.capabilities.allowed].map((x) => x.toUpperCase().replace(/^CAP_/, '')));
   for (const cap of c.capAdd) if (!mayAdd.has(cap)) dev(`capabilities.add.${cap}`, `not added (allowed: ${[...mayAdd].join(',') || 'none'})`, cap);
 
-  if (plan.user.runAsNonRoot && containerRunsAsRoot(c)) dev('user', `non-root (${plan.user.uid}:${plan.user.gid})`, c.userUid === 0 && !runsAsRoot(c.user) ? `${c.user} (uid 0)` : c.user || 'root (image default)');
+  if (plan.user.runAsNonRoot && containerRunsAsRoot(c)) dev('user', `non-root (${plan.user.uid}:${plan.user.gid})`, c.userUid === 0 && !isRootUser(c.user) ? `${c.user} (uid 0)` : c.user || 'root (image default)');
 
   if (plan.readOnlyRootFilesystem && !c.readOnlyRootfs) dev('readOnlyRootFilesystem', 'read-only', 'writable');
 

@@ -1,14 +1,12 @@
 import type { ContainerFacts } from './facts.js';
+import { isRootUser } from '../../users.js';
 
-/** Config.User is "" when neither the image nor `run` set one: the process runs as root then. */
-/** Root by name or uid, or a named user that the container's /etc/passwd makes uid 0. */
+/**
+ * Root by name or uid, or a named user that the container's /etc/passwd makes uid 0. Config.User
+ * is "" when neither the image nor `run` set one: the process runs as root then.
+ */
 export function containerRunsAsRoot(c: { user: string; userUid?: number }): boolean {
-  return runsAsRoot(c.user) || c.userUid === 0;
-}
-
-export function runsAsRoot(user: string): boolean {
-  const name = user.split(':')[0]?.trim() ?? '';
-  return name === '' || name === 'root' || name === '0';
+  return isRootUser(c.user) || c.userUid === 0;
 }
 
 /** "no-new-privileges", "no-new-privileges:true" and "no-new-privileges=true" all turn it on. */

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
 import { engineConfinement } from '../container/normalize.js';
-import { runsAsRoot } from '../container/predicates.js';
+import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
 import type { DaemonJson, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
@@ -137,7 +137,7 @@ async function imagesSummary(engine: EngineClient): Promise<ImagesSummary> {
   return {
     count: images.length,
     dangling: dangling.length,
-    rootUser: users.filter((u): u is { ref: string; user: string } => u !== undefined && runsAsRoot(u.user)).map((u) => u.ref).sort(),
+    rootUser: users.filter((u): u is { ref: string; user: string } => u !== undefined && isRootUser(u.user)).map((u) => u.ref).sort(),
   };
 }
 

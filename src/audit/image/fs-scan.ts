@@ -23,6 +23,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { passwdUids } from '../../users.js';
 import { looksBinary, scanBytes, scanText, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
 
@@ -169,14 +170,9 @@ function entryType(t: string | null | undefined): EntryType {
 
 const AUTHORIZED_KEYS = /^\/(?:root|home\/[^/]+)\/\.ssh\/authorized_keys2?$/;
 
-/** The user names an /etc/passwd text gives uid 0 (root, and any alias of it). */
+/** The user names an /etc/passwd text gives uid 0 (root, and any alias of it), as runc reads it. */
 export function uidZeroNames(passwd: string): string[] {
-  const names: string[] = [];
-  for (const line of passwd.split('\n')) {
-    const fields = line.split(':');
-    if (fields.length >= 4 && fields[0] !== '' && fields[2]?.trim() === '0') names.push(fields[0]!);
-  }
-  return names;
+  return [...passwdUids(passwd)].filter(([, uid]) => uid === 0).map(([name]) => name);
 }
 
 /** Users in an /etc/shadow text who can log in with a password: a usable hash, or an empty field (no password at all). Locked (!...) and disabled (*) are fine. */

@@ -4,7 +4,7 @@ import { FinalView, type ImageConfigFacts, type ImageFacts } from '../../../src/
 import { uidZeroNames, type FilesystemScan, type LayerEntry } from '../../../src/audit/image/fs-scan.js';
 import { imageRules } from '../../../src/audit/rules/image/index.js';
 import { setuidRisk } from '../../../src/audit/rules/image/setuid-setgid-files.js';
-import { isRootUser } from '../../../src/audit/rules/image/root-user.js';
+import { isRootUser } from '../../../src/users.js';
 import { buildArgsOf } from '../../../src/audit/image/history.js';
 import { FAKE } from '../secrets/fixtures.js';
 
@@ -177,8 +177,8 @@ describe('IM007 root-user', () => {
   ])('not for %s', (_n, layers, user) => {
     expect(fires('IM007', facts(layers, { user }))).toEqual([]);
   });
-  it('reads uid 0 names from an /etc/passwd text', () => {
-    expect(uidZeroNames('root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n# c\nbad\n:x:0:0::/:/bin/sh\n')).toEqual(['root', 'toor']);
+  it('reads uid 0 names from an /etc/passwd text as runc does (a uid that is not a number is 0)', () => {
+    expect(uidZeroNames('root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\nbad\nodd:x:zero:0::/:/bin/sh\napp:x:0:0::/:/bin/sh\n')).toEqual(['root', 'toor', 'bad', 'odd']);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { containerRunsAsRoot, rootIsRemapped, runsAsRoot } from '../../container/predicates.js';
+import { isRootUser } from '../../../users.js';
+import { containerRunsAsRoot, rootIsRemapped } from '../../container/predicates.js';
 
 export const runsAsRootUser: Rule<ContainerFacts> = {
   meta: {
@@ -18,7 +19,7 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
   check: (c) => {
     if (!containerRunsAsRoot(c)) return [];
     const remapped = rootIsRemapped(c);
-    const who = !c.user ? ' (no user set)' : runsAsRoot(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
+    const who = !c.user ? ' (no user set)' : isRootUser(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
     return [
       {
         message: `container ${c.name} runs as root${who}${remapped ? '; the engine maps root to an unprivileged host uid' : ''}`,

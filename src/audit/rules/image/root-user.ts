@@ -1,14 +1,7 @@
 import type { Rule } from '../rule.js';
 import type { ImageFacts } from '../../image/facts.js';
+import { isRootUser, namedUser } from '../../../users.js';
 import { layerLocation, scannedLayers } from './_helpers.js';
-
-/** USER values that mean root: unset, "root", uid 0, with or without a group. */
-export function isRootUser(user: string | undefined): boolean {
-  const u = (user ?? '').trim();
-  if (u === '') return true;
-  const name = u.split(':')[0];
-  return name === 'root' || name === '0';
-}
 
 /** The layer whose /etc/passwd the image ends up with, and the names that are uid 0 in it. */
 function finalPasswd(facts: ImageFacts): { layer: ImageFacts['layers'][number]; rootNames: string[] } | undefined {
@@ -39,8 +32,8 @@ export const rootUser: Rule<ImageFacts> = {
       return [{ message: u ? `the image runs as ${u} (root)` : 'the image has no USER: containers start as root', location: { path: 'config.User' }, key: 'user' }];
     }
     // a name the runtime will look up in the image's own /etc/passwd
-    const name = u!.split(':')[0]!;
-    if (/^[0-9]+$/.test(name)) return [];
+    const name = namedUser(u);
+    if (name === undefined) return [];
     const passwd = finalPasswd(facts);
     if (!passwd?.rootNames.includes(name)) return [];
     return [{ message: `the image runs as ${name}, which is uid 0 (root) in its /etc/passwd`, location: { ...layerLocation(passwd.layer, '/etc/passwd') }, key: 'user' }];
