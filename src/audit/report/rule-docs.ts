@@ -1,11 +1,11 @@
 import type { RuleMeta } from '../model.js';
-import { CIS_DOCKER_BENCHMARK, cisRecommendation } from '../cis/docker-1.6.0.js';
+import { CIS_DOCKER_BENCHMARK, cisRecommendation, compareCisIds } from '../cis/docker-1.6.0.js';
 
 const CIS_LABEL = `${CIS_DOCKER_BENCHMARK.name} v${CIS_DOCKER_BENCHMARK.version}`;
 
 /** "5.5 Ensure that privileged containers are not used" for each CIS id the rule cites. */
 function cisLines(r: RuleMeta): string[] {
-  return (r.cis ?? []).map((id) => `${id} ${cisRecommendation(id)?.title ?? ''}`.trim());
+  return [...(r.cis ?? [])].sort(compareCisIds).map((id) => `${id} ${cisRecommendation(id)?.title ?? ''}`.trim());
 }
 
 /**

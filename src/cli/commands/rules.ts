@@ -5,7 +5,7 @@ import { ALL_RULES, findRule } from '../../audit/rules/registry.js';
 import { renderExplain } from '../../audit/report/rule-docs.js';
 import { checkRuleDocs, writeRuleDocs } from '../../audit/report/rule-docs-files.js';
 import { ExitCode } from '../exit-codes.js';
-import { CIS_DOCKER_BENCHMARK, cisRecommendation } from '../../audit/cis/docker-1.6.0.js';
+import { CIS_DOCKER_BENCHMARK, cisRecommendation, compareCisIds } from '../../audit/cis/docker-1.6.0.js';
 import type { RuleMeta, TargetKind } from '../../audit/model.js';
 import type { CliContext } from '../main.js';
 
@@ -14,7 +14,7 @@ const CIS_LABEL = `${CIS_DOCKER_BENCHMARK.name} v${CIS_DOCKER_BENCHMARK.version}
 
 /** The rule's CIS ids with the benchmark's titles, for `rules list --cis`. */
 function cisRecommendations(rule: RuleMeta): Array<{ id: string; title: string; assessment: string }> {
-  return (rule.cis ?? []).map((id) => {
+  return [...(rule.cis ?? [])].sort(compareCisIds).map((id) => {
     const rec = cisRecommendation(id);
     return { id, title: rec?.title ?? '(not in the benchmark table)', assessment: rec?.assessment ?? 'unknown' };
   });
@@ -40,7 +40,7 @@ export function registerRules(program: Command, ctx: CliContext): void {
         const header = ['id', 'target', 'severity', 'title', ...(opts.cis ? [`CIS (v${CIS_DOCKER_BENCHMARK.version})`] : [])];
         const cisCell = (r: RuleMeta): string => cisRecommendations(r).map((c) => `${c.id} ${c.title}`).join('\n');
         const rows = selected.map((r) => [r.id, r.target, r.severity, r.title, ...(opts.cis ? [cisCell(r)] : [])]);
-        const columns: Record<number, ColumnUserConfig> = opts.cis ? { 3: { width: 36, wrapWord: true }, 4: { width: 56, wrapWord: true } } : { 3: { width: 60, wrapWord: true } };
+        const columns: Record<number, ColumnUserConfig> = opts.cis ? { 3: { width: 30, wrapWord: true }, 4: { width: 46, wrapWord: true } } : { 3: { width: 60, wrapWord: true } };
         if (opts.cis) ctx.io.stdout.write(`${CIS_LABEL}\n`);
         ctx.io.stdout.write(table([header, ...rows], { border: getBorderCharacters('norc'), drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size, columns }));
         ctx.io.stdout.write(`${selected.length} rule(s)${opts.cis ? ` mapped to ${CIS_LABEL}` : ''}\n`);
