@@ -25,7 +25,6 @@ import { scanRanges } from './layer-pool.js';
 import { indexTarFile, type TarIndexEntry } from './tar-index.js';
 
 export interface ImageReadOptions extends ScanOptions {
-  setuidAllowlist?: Array<{ path: string; sha256?: string }>;
   /** lanes (this thread + worker threads) for the layers of a seekable archive file (default: one per core, at most 2; 0 = this thread only) */
   workers?: number;
   /** called as archive bytes are read and layers finish */
@@ -234,7 +233,7 @@ function configFacts(cfg: unknown, notes: string[]): { config: ImageConfigFacts;
 
 /** Puts config, plan and scans together into ImageFacts. */
 function assemble(name: string, scanOf: (path: string) => FilesystemScan | undefined, json: (p: string) => Buffer | undefined, base: { errors: string[]; notes: string[] }, options: ImageReadOptions): ImageFacts {
-  const facts: ImageFacts = { name, layers: [], errors: [...base.errors], notes: [...base.notes], setuidAllowlist: options.setuidAllowlist ?? [], final: new FinalView([]) };
+  const facts: ImageFacts = { name, layers: [], errors: [...base.errors], notes: [...base.notes], final: new FinalView([]) };
   let plan: ImagePlan;
   try {
     plan = planImage(json);

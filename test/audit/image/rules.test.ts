@@ -11,7 +11,7 @@ import { FAKE } from '../secrets/fixtures.js';
 type ScanPart = Partial<FilesystemScan>;
 
 function scan(p: ScanPart): FilesystemScan {
-  return { compression: 'gzip', entries: [], specialFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [], ...p };
+  return { compression: 'gzip', entries: [], specialFiles: [], hashedFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [], ...p };
 }
 const file = (path: string, extra: Partial<LayerEntry> = {}): LayerEntry => ({ path, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1, ...extra });
 
