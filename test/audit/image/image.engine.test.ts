@@ -18,7 +18,7 @@ import { FAKE, rsaPem } from '../secrets/fixtures.js';
 const TAG = 'bulkhead-test/image-planted:1';
 const tmp = mkdtempSync(join(tmpdir(), 'bulkhead-test-image-engine-'));
 const saved = join(tmp, 'planted.tar');
-const gate = { enabled: true, failOn: 'high' as const, allowSkip: false, setuidAllowlist: [] as Array<{ path: string; sha256?: string }> };
+const gate = { enabled: true, failOn: 'high' as const, allowSkip: false, setuidAllowlist: [] as Array<{ path: string; sha256?: string }>, secretAllowlist: [] as Array<{ path: string; sha256: string }> };
 
 beforeAll(() => {
   const ctx = join(tmp, 'ctx');
