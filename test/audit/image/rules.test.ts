@@ -71,7 +71,7 @@ describe('IM001 setuid-setgid-files: severity by content', () => {
     ['su under merged /usr counts at /bin/su too', [{ specialFiles: [suid('/bin/su', 0, 0o4755, SU)] }], '/bin/su', 'medium', /distro setuid program/],
     ['a byte-identical copy of su elsewhere is named as one', [stock(), { specialFiles: [suid('/opt/su2', 0, 0o4755, SU)] }], '/opt/su2', 'medium', /a copy of the distro setuid program \/usr\/bin\/su/],
     ['bash copied over a distro path is still a shell', [stock(), { specialFiles: [suid('/usr/bin/passwd', 0, 0o4755, BASH)] }], '/usr/bin/passwd', 'critical', /root shell/],
-    ['setgid wall at its distro path is low', [{ specialFiles: [suid('/usr/bin/wall', 0, 0o2755, OTHER)] }], '/usr/bin/wall', 'low', /distro setuid program/],
+    ['setgid wall at its distro path is low', [{ specialFiles: [suid('/usr/bin/wall', 0, 0o2755, OTHER)] }], '/usr/bin/wall', 'low', /: a distro setgid program$/],
     ['a setgid copy of bash is high', [stock(), { specialFiles: [suid('/opt/gsh', 0, 0o2755, BASH)] }], '/opt/gsh', 'high', /setgid shell or interpreter/],
     ['a setuid copy of bash owned by uid 1000 is high', [stock(), { specialFiles: [suid('/opt/ush', 1000, 0o4755, BASH)] }], '/opt/ush', 'high', /a shell as uid 1000/],
     ['without a hash (a hard link not resolved) the path decides', [{ specialFiles: [{ ...suid('/bin/sh'), sha256: undefined }] }], '/bin/sh', 'critical', /root shell/],

@@ -72,7 +72,8 @@ export function setuidRisk(f: SpecialFile, known: ProgramHashes = { shells: new 
   if (isShell) return { severity: 'high', why: `a setgid shell or interpreter${copyOf} runs with group ${f.gid}` };
   const distroAt = isDistroSetuidPath(f.path) ? f.path : f.sha256 !== undefined ? known.distro.get(f.sha256) : undefined;
   if (distroAt !== undefined) {
-    const what = distroAt === f.path ? 'a distro setuid program' : `a copy of the distro setuid program ${distroAt}`;
+    const kind = f.setuid ? 'setuid' : 'setgid';
+    const what = distroAt === f.path ? `a distro ${kind} program` : `a copy of the distro ${kind} program ${distroAt}`;
     return { severity: f.setuid && rootOwned ? 'medium' : 'low', why: what };
   }
   if (f.setuid && rootOwned) return { severity: 'high', why: 'an unknown setuid-root binary' };
