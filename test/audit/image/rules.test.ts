@@ -51,6 +51,7 @@ const BASH = 'b'.repeat(64);
 const BUSYBOX = 'c'.repeat(64);
 const SU = 'd'.repeat(64);
 const OTHER = 'e'.repeat(64);
+const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const hashed = (path: string, sha256: string) => ({ path, sha256 });
 /** A stock layer: bash and busybox where distros put them, su setuid at its distro path. */
 const stock = (): ScanPart => ({
@@ -74,6 +75,7 @@ describe('IM001 setuid-setgid-files: severity by content', () => {
     ['setgid wall at its distro path is low', [{ specialFiles: [suid('/usr/bin/wall', 0, 0o2755, OTHER)] }], '/usr/bin/wall', 'low', /: a distro setgid program$/],
     ['a setgid copy of bash is high', [stock(), { specialFiles: [suid('/opt/gsh', 0, 0o2755, BASH)] }], '/opt/gsh', 'high', /setgid shell or interpreter/],
     ['a setuid copy of bash owned by uid 1000 is high', [stock(), { specialFiles: [suid('/opt/ush', 1000, 0o4755, BASH)] }], '/opt/ush', 'high', /a shell as uid 1000/],
+    ['an empty setuid file is not a copy of an empty placeholder at a shell path', [{ hashedFiles: [hashed('/usr/bin/python3', EMPTY)], specialFiles: [suid('/opt/empty', 0, 0o4755, EMPTY)] }], '/opt/empty', 'high', /unknown setuid-root binary/],
     ['without a hash (a hard link not resolved) the path decides', [{ specialFiles: [{ ...suid('/bin/sh'), sha256: undefined }] }], '/bin/sh', 'critical', /root shell/],
   ] as const)('%s', (_n, layers, path, severity, why) => {
     const out = fires('IM001', facts([...layers] as unknown as ScanPart[])).filter((d) => d.location?.path === path);

@@ -43,10 +43,14 @@ export interface ProgramHashes {
   distro: Map<string, string>;
 }
 
+/** An empty file is no program: a placeholder at /usr/bin/python3 says nothing about an empty setuid file. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 export function programHashes(facts: ImageFacts): ProgramHashes {
   const out: ProgramHashes = { shells: new Map(), distro: new Map() };
   for (const { scan } of scannedLayers(facts)) {
     for (const f of scan.hashedFiles) {
+      if (f.sha256 === EMPTY_SHA256) continue;
       if (isShellPath(f.path) && !out.shells.has(f.sha256)) out.shells.set(f.sha256, f.path);
       if (isDistroSetuidPath(f.path) && !out.distro.has(f.sha256)) out.distro.set(f.sha256, f.path);
     }
