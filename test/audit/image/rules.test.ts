@@ -1,7 +1,8 @@
 /** Table tests for each image rule: cases that fire and cases that must not, over hand-made facts. */
 import { describe, expect, it } from 'vitest';
 import { FinalView, type ImageConfigFacts, type ImageFacts } from '../../../src/audit/image/facts.js';
-import { uidZeroNames, type FilesystemScan, type LayerEntry } from '../../../src/audit/image/fs-scan.js';
+import { normalizeEntryPath, uidZeroNames, type FilesystemScan, type LayerEntry } from '../../../src/audit/image/fs-scan.js';
+import { DISTRO_SETUID_PATHS, PROGRAM_DIRS, SHELL_NAMES, VERSIONED_SHELL_NAMES } from '../../../src/audit/image/data/programs.js';
 import { imageRules } from '../../../src/audit/rules/image/index.js';
 import { isDistroSetuidPath, isShellPath, setuidRisk } from '../../../src/audit/rules/image/setuid-setgid-files.js';
 import { contentHashes, NO_ALLOWLISTS, type GateAllowlists } from '../../../src/audit/image/allowlist.js';
@@ -105,6 +106,20 @@ describe('IM001 setuid-setgid-files: severity by content', () => {
     expect(isDistroSetuidPath('/usr/lib/openssh/ssh-keysign')).toBe(true);
     expect(isDistroSetuidPath('/opt/passwd')).toBe(false);
     expect(setuidRisk(suid('/usr/bin/sudo', 1000)).severity).toBe('low');
+  });
+});
+
+describe('the program data IM001 and fs-scan share (src/audit/image/data/programs.ts)', () => {
+  it('paths are absolute and normal, each listed once; names are basenames', () => {
+    for (const p of [...DISTRO_SETUID_PATHS, ...PROGRAM_DIRS]) expect(normalizeEntryPath(p).path, p).toBe(p);
+    expect(new Set(DISTRO_SETUID_PATHS).size).toBe(DISTRO_SETUID_PATHS.length);
+    for (const n of [...SHELL_NAMES, ...VERSIONED_SHELL_NAMES]) expect(n, n).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+  it('the programs the name list used to know are all at a distro path', () => {
+    // the basenames IM001 accepted by name before it judged by content
+    for (const name of ['passwd', 'su', 'sudo', 'ping', 'mount', 'umount', 'newgrp', 'chsh', 'chfn', 'gpasswd', 'expiry', 'chage', 'unix_chkpwd', 'ssh-keysign', 'fusermount', 'wall', 'crontab', 'newuidmap', 'newgidmap', 'pkexec']) {
+      expect(DISTRO_SETUID_PATHS.some((p) => p.endsWith(`/${name}`)), name).toBe(true);
+    }
   });
 });
 
