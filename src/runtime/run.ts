@@ -141,7 +141,9 @@ async function passImageGate(engine: EngineClient, imageRef: string, imageId: st
     if (!verdict) throw new BulkheadError('gate', `refused: the image gate could not read its own audit of ${imageRef}`);
   }
   if (verdict.refused) {
-    throw new BulkheadError('gate', `refused by the image gate: ${imageRef} has findings at or above ${gate.failOn}${gate.allowSkip ? ' (--no-gate skips the gate under this policy)' : ''}`, { details: verdict.summary });
+    // a reviewed setuid or secret file is accepted by the policy's allowlists, not by skipping the gate
+    const skip = gate.allowSkip ? '; --no-gate skips the gate under this policy' : '';
+    throw new BulkheadError('gate', `refused by the image gate: ${imageRef} has findings at or above ${gate.failOn} (a reviewed file is accepted by path and sha256 in the policy's gate.setuidAllowlist or gate.secretAllowlist${skip})`, { details: verdict.summary });
   }
 }
 

@@ -142,7 +142,7 @@ describe('the real image gate (src/audit/image/gate.ts) through the CLI', () => 
     const env = { XDG_CACHE_HOME: join(scratch, 'cli-cache') };
     const r = await runCli(['run', '--rm', '--label', LABEL, '--policy', 'untrusted', SUID_IMAGE, '--', 'true'], { env });
     expect(r.code, r.stderr).toBe(118);
-    expect(r.stderr).toMatch(/refused by the image gate: bulkhead-test\/runtime-suid:1 has findings at or above high/);
+    expect(r.stderr).toMatch(/refused by the image gate: bulkhead-test\/runtime-suid:1 has findings at or above high \(a reviewed file is accepted by path and sha256 in the policy's gate\.setuidAllowlist or gate\.secretAllowlist\)/);
     expect(r.stderr).toMatch(/\/bin\/busybox/);
     expect(containers()).toEqual([]);
     // the audit is cached by image id: the same refusal without auditing again, and under

@@ -55,7 +55,7 @@ export interface SpecialFile extends LayerEntry {
 
 export interface FileSecret extends SecretMatch {
   path: string;
-  /** hex sha256 of the whole file the match is in (undefined for a match on the name alone, or a file cut short) */
+  /** hex sha256 of the whole file the match is in (undefined for an empty file matched by its name) */
   fileSha256?: string;
 }
 
