@@ -24,7 +24,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { passwdUids } from '../../users.js';
-import { looksBinary, scanBytes, scanText, type SecretMatch } from '../secrets/index.js';
+import { fileContext, looksBinary, scanBytes, scanText, type FileContext, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -246,6 +246,8 @@ class ContentScan {
   /** absolute offset of parts[0] */
   private windowStart = 0;
   private reported: Set<number> | undefined;
+  /** the file's kind for the secret rules, from its path and first bytes (big files: set by the first window) */
+  private context: FileContext | undefined;
 
   constructor(
     private readonly entry: LayerEntry,
@@ -309,7 +311,8 @@ class ContentScan {
       return;
     }
     const reported = (this.reported ??= new Set<number>());
-    for (const m of scanBytes(buf)) {
+    this.context ??= fileContext(entry.path, buf[0] === 0x23 && buf[1] === 0x21);
+    for (const m of scanBytes(buf, { path: entry.path, context: this.context })) {
       const abs = this.windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
       // a match starting inside the overlap is found again, whole, by the next window (which
