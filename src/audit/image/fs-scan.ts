@@ -24,7 +24,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { passwdUids } from '../../users.js';
-import { fileContext, looksBinary, scanBytes, scanText, type FileContext, type SecretMatch } from '../secrets/index.js';
+import { fileContext, shebangOf, looksBinary, scanBytes, scanText, type FileContext, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -311,7 +311,7 @@ class ContentScan {
       return;
     }
     const reported = (this.reported ??= new Set<number>());
-    this.context ??= fileContext(entry.path, buf[0] === 0x23 && buf[1] === 0x21);
+    this.context ??= fileContext(entry.path, shebangOf(buf));
     for (const m of scanBytes(buf, { path: entry.path, context: this.context })) {
       const abs = this.windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;

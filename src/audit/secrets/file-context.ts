@@ -16,6 +16,10 @@ export type FileClass =
 
 export interface FileContext {
   class: FileClass;
+  /** a shell script: an unquoted value there is a literal (`PASSWORD=s3cr3t`), not an expression */
+  shell: boolean;
+  /** in a documentation tree (/usr/share/doc, man, info) or a README/CHANGELOG/.md: context rules report low */
+  docs: boolean;
   /** named .npmrc / npmrc: npm config whatever its syntax looks like */
   npmrc: boolean;
   /** a package's own tests, fixtures or examples (shipped key material, reported low, grouped per package) */
@@ -24,15 +28,20 @@ export interface FileContext {
   sshHostKey: boolean;
 }
 
-export const UNKNOWN_CONTEXT: FileContext = { class: 'config', npmrc: false, sshHostKey: false };
+export const UNKNOWN_CONTEXT: FileContext = { class: 'config', shell: false, docs: false, npmrc: false, sshHostKey: false };
 
 const SOURCE_EXTENSIONS = new Set([
   'py', 'pyi', 'pyw', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'rb', 'pl', 'pm', 'php', 'go', 'java', 'kt',
   'scala', 'groovy', 'sh', 'bash', 'zsh', 'ksh', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'rs', 'swift', 'lua', 'tcl', 'el',
+  // source maps: JSON holding the sources they map
+  'map',
 ]);
+const SHELL_EXTENSIONS = new Set(['sh', 'bash', 'zsh', 'ksh']);
+/** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/bin/dash -e` */
+const SHELL_SHEBANG = /^#!\s*\S*?\b(?:env\s+)?(?:ba|da|a|z|k|mk)?sh\b/;
 const DOC_EXTENSIONS = new Set(['md', 'markdown', 'rst', 'adoc', 'asciidoc', 'rdoc', 'pod', 'texi', 'texinfo']);
 /** README, CHANGELOG, CHANGES, HISTORY, NEWS (any extension, any case) */
-const DOC_BASENAME = /^(?:readme|changelog|changes|history|news)(?:[._-].*)?$/i;
+const DOC_BASENAME = /^(?:readme|changelog|changes|history|news)(?:[._-].*)?$|^(?:PKG-INFO|METADATA)$/i;
 const DOC_DIRS = /^\/usr\/(?:local\/)?share\/(?:doc|man|info|gtk-doc|help|devhelp)\//;
 
 /** Directories a package keeps its tests, fixtures and examples in. */
@@ -75,19 +84,28 @@ function fixtureOf(path: string): FileContext['fixture'] {
 }
 
 /**
- * The file's context from its path; `startsWithShebang` decides for a file without an extension
- * (a script when it starts with `#!`). Cheap: a few string tests, once per file.
+ * The file's context from its path; `shebang` (the first line, when the file starts with `#!`)
+ * decides for a file without an extension: a script. Cheap: a few string tests, once per file.
  */
-export function fileContext(path: string | undefined, startsWithShebang = false): FileContext {
+export function fileContext(path: string | undefined, shebang?: string): FileContext {
   if (path === undefined) return UNKNOWN_CONTEXT;
   const base = posix.basename(path);
   const dot = base.lastIndexOf('.');
   const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-  let cls: FileClass = 'config';
-  if (DOC_DIRS.test(path) || DOC_EXTENSIONS.has(ext) || DOC_BASENAME.test(base)) cls = 'doc';
-  else if (SOURCE_EXTENSIONS.has(ext) || (ext === '' && startsWithShebang)) cls = 'source';
-  const ctx: FileContext = { class: cls, npmrc: base === '.npmrc' || base === 'npmrc', sshHostKey: SSH_HOST_KEY.test(path) };
+  const docs = DOC_DIRS.test(path) || DOC_EXTENSIONS.has(ext) || DOC_BASENAME.test(base);
+  const script = ext === '' && shebang !== undefined;
+  // a .c file in /usr/share/doc/.../examples is source; a .md file is documentation
+  const cls: FileClass = SOURCE_EXTENSIONS.has(ext) || script ? 'source' : docs ? 'doc' : 'config';
+  const shell = SHELL_EXTENSIONS.has(ext) || (script && SHELL_SHEBANG.test(shebang));
+  const ctx: FileContext = { class: cls, shell, docs, npmrc: base === '.npmrc' || base === 'npmrc', sshHostKey: SSH_HOST_KEY.test(path) };
   const fixture = path.includes('/') ? fixtureOf(path) : undefined;
   if (fixture) ctx.fixture = fixture;
   return ctx;
+}
+
+/** The first line of a file that starts with `#!` (at most 80 bytes), for fileContext. */
+export function shebangOf(start: string | Uint8Array): string | undefined {
+  if (typeof start === 'string') return start.startsWith('#!') ? start.slice(0, 80).split('\n')[0] : undefined;
+  if (start[0] !== 0x23 || start[1] !== 0x21) return undefined;
+  return Buffer.from(start.buffer, start.byteOffset, Math.min(80, start.length)).toString('latin1').split('\n')[0];
 }

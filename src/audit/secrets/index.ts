@@ -11,11 +11,11 @@ import { severityRank, type Severity } from '../model.js';
 import { redact } from './redact.js';
 import { compileKeywords } from './keyword-automaton.js';
 import { HISTORY_FILE_NAMES, SECRET_RULES, type SecretRule } from './rules.js';
-import { fileContext, UNKNOWN_CONTEXT, type FileClass, type FileContext } from './file-context.js';
+import { fileContext, shebangOf, UNKNOWN_CONTEXT, type FileClass, type FileContext } from './file-context.js';
 
 export { redact } from './redact.js';
 export { SECRET_RULES, type SecretRule } from './rules.js';
-export { fileContext, type FileContext, type FileClass } from './file-context.js';
+export { fileContext, shebangOf, type FileContext, type FileClass } from './file-context.js';
 
 export interface SecretMatch {
   /** stable, e.g. aws-access-key-id */
@@ -257,20 +257,20 @@ function normalizeName(name: string): string {
  * Values that are code, a path, a format or a reference rather than a secret: identifiers and
  * dotted references (`self.password`, `getpass`, `PASSWORD`), numbers, paths, URLs without
  * credentials, `&which`, `::` and `->` chains, format strings (`%s`, `{0}`), ARNs. In program
- * source an unquoted value is an expression (`password = auth[2]`, `token = tok2`) unless it
- * has characters no name has; quoted strings there are literals.
+ * source an unquoted value is an expression (`password = auth[2]`); quoted strings there are
+ * literals, and so is everything in a shell script but `$VAR` (`PASSWORD=s3cr3t`).
  */
 function valueLooksLikeCode(value: string, where?: AssignmentContext): boolean {
   if (/^[A-Za-z_.-]+$/.test(value) || /^\d+$/.test(value) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z]+:\/\/[^@]*$)/.test(value)) return true;
-  if (/^[&:]|::|->|=>|%[sd]|%\(|\{\d*\}|^arn:/.test(value)) return true;
-  if (where?.file === 'source' && !where.quoted) return /[[\]()]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[\w$]+)*$/.test(value);
-  return false;
+  if (/^[&:]|::|->|=>|%[sd]|%\(|\{\d*\}|^arn:|\w\[-?\d*\]/.test(value)) return true;
+  // in program source an unquoted value is an expression (`auth[2]`, `tok2`, `Buffer|string`)
+  return where?.file === 'source' && !where.literal;
 }
 
-/** Where an assignment was found: the file's kind, and whether its value is a quoted string. */
+/** Where an assignment was found: the file's kind, and whether its value is a literal (quoted, or anything in a shell script). */
 interface AssignmentContext {
   file: FileClass;
-  quoted: boolean;
+  literal: boolean;
 }
 
 /** Lowercase, uppercase, digits, other: how many kinds of character a value mixes. */
@@ -357,7 +357,7 @@ function acceptMatch(rule: SecretRule, src: Source, sub: string, m: RegExpExecAr
     while (nameStart > 0 && IDENT_CHAR.test(around[nameStart - 1] ?? '')) nameStart--;
     const name = /^[^:=\s"']*/.exec(around.slice(nameStart))?.[0] ?? '';
     const before = m[0][m[0].length - secret.length - 1];
-    const c = classifyAssignmentInner(name, secret, false, { file: ctx.class, quoted: before === '"' || before === "'" });
+    const c = classifyAssignmentInner(name, secret, false, { file: ctx.class, literal: ctx.shell || before === '"' || before === "'" });
     if (!c) return undefined;
     raw = { rule, secret, start, end, secretStart, secretEnd: secretStart + secret.length, name, kind: c.kind, title: c.title, severity: c.severity };
   } else {
@@ -382,7 +382,7 @@ function inFile(raw: RawMatch, rule: SecretRule, ctx: FileContext): RawMatch {
   if (ctx.fixture) {
     raw.fixture = ctx.fixture;
     raw.severity = lower(raw.severity, 'low');
-  } else if (contextRule && ctx.class === 'doc') {
+  } else if (contextRule && ctx.docs) {
     raw.severity = lower(raw.severity, 'low');
   }
   if (ctx.sshHostKey && (raw.kind === 'private-key' || raw.kind === 'openssh-private-key')) {
@@ -456,7 +456,7 @@ export function scanText(text: string, options: { path?: string } = {}): SecretM
     const byName = classifyPath(options.path);
     if (byName) out.push(byName);
   }
-  const ctx = fileContext(options.path, text.startsWith('#!'));
+  const ctx = fileContext(options.path, shebangOf(text));
   return [...out, ...withLines(text, dropOverlaps(tokenMatches(text, SECRET_RULES, ctx)))];
 }
 
@@ -481,7 +481,7 @@ function newline(src: Source, from: number): number {
 
 /** Like scanText without line numbers or path findings: for chunked scanning of big files. */
 export function scanChunk(text: string, options: { path?: string; context?: FileContext } = {}): SecretMatch[] {
-  const ctx = options.context ?? fileContext(options.path, text.startsWith('#!'));
+  const ctx = options.context ?? fileContext(options.path, shebangOf(text));
   return dropOverlaps(tokenMatches(text, SECRET_RULES, ctx)).map((m) => toMatch(m));
 }
 
@@ -500,7 +500,7 @@ export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boole
   const plan = planRules(SECRET_RULES, prefilterHits(bytes), bytes);
   if (!plan.any) return out;
   // the file's context (path and shebang) is only needed once some rule has a window
-  const ctx = options.context ?? fileContext(options.path, bytes[0] === 0x23 && bytes[1] === 0x21);
+  const ctx = options.context ?? fileContext(options.path, shebangOf(bytes));
   const kept = dropOverlaps(tokenMatches(bytes, SECRET_RULES, ctx, plan));
   return options.lines ? [...out, ...withLines(bytes, kept)] : kept.map((m) => toMatch(m));
 }
