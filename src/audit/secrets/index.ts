@@ -242,7 +242,7 @@ const SENSITIVE_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$|SECRET|TO
 const PASSWORD_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$/;
 /** Names that talk about a secret without holding one. */
 const NON_SECRET_NAME =
-  /(?:_FILE|_PATH|_DIR|_NAME|_ID|_LENGTH|_LEN|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES|_EXPIRATION|_ENABLED|_REQUIRED|_HOST|_PORT|_USER|_USERNAME|_TYPE|_HEADER|_ENDPOINT|_URL|_URI|_FORMAT|_POLICY|_VERSION|_MIN|_MAX|_SIZE|_COUNT|_REGEX|_PATTERN|_FIELD|_PREFIX|_SUFFIX|_MODE|_METHOD|_ALGORITHM|_SOURCE|_PROVIDER|_KIND|_HASH_ROUNDS|_ARN|_ROLE|NEXT_TOKEN|PAGE_TOKEN|PAGINATION_TOKEN|CONTINUATION_TOKEN|REQUEST_TOKEN|IDEMPOTENCY_TOKEN|_GENERATION)$/;
+  /(?:_FILE|_PATH|_DIR|_NAME|_ID|_LENGTH|_LEN|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES|_EXPIRATION|_ENABLED|_REQUIRED|_HOST|_PORT|_USER|_USERNAME|_TYPE|_HEADER|_ENDPOINT|_URL|_URI|_FORMAT|_POLICY|_VERSION|_MIN|_MAX|_SIZE|_COUNT|_REGEX|_PATTERN|_FIELD|_PREFIX|_SUFFIX|_MODE|_METHOD|_ALGORITHM|_SOURCE|_PROVIDER|_KIND|_HASH_ROUNDS|_ARN|_ROLE|_ENCRYPTION|_HASHING|_CIPHER|NEXT_TOKEN|PAGE_TOKEN|PAGINATION_TOKEN|CONTINUATION_TOKEN|REQUEST_TOKEN|IDEMPOTENCY_TOKEN|_GENERATION)$/;
 
 /** camelCase / dotted / dashed names to SCREAMING_SNAKE, so one set of patterns serves all. */
 function normalizeName(name: string): string {
@@ -263,6 +263,8 @@ function normalizeName(name: string): string {
 function valueLooksLikeCode(value: string, where?: AssignmentContext): boolean {
   if (/^[A-Za-z_.-]+$/.test(value) || /^\d+$/.test(value) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z]+:\/\/[^@]*$)/.test(value)) return true;
   if (/^[&:]|::|->|=>|%[sd]|%\(|\{\d*\}|^arn:|\w\[-?\d*\]/.test(value)) return true;
+  // a list of choices in a comment or sample config: `true|false`, `scram-sha-256|md5`
+  if (/^[\w.-]+(?:\|[\w.-]+)+$/.test(value)) return true;
   // in program source an unquoted value is an expression (`auth[2]`, `tok2`, `Buffer|string`)
   return where?.file === 'source' && !where.literal;
 }
@@ -385,11 +387,11 @@ function inFile(raw: RawMatch, rule: SecretRule, ctx: FileContext): RawMatch {
   } else if (contextRule && ctx.docs) {
     raw.severity = lower(raw.severity, 'low');
   }
-  if (ctx.sshHostKey && (raw.kind === 'private-key' || raw.kind === 'openssh-private-key')) {
-    raw.title = 'SSH host private key generated when openssh-server was installed';
+  if (ctx.installKey && (raw.kind === 'private-key' || raw.kind === 'openssh-private-key')) {
+    // a real finding, but the image author's fix is at start-up, and it is not their credential leaking
+    raw.title = ctx.installKey.title;
+    raw.note = ctx.installKey.note;
     raw.severity = 'high';
-    raw.note =
-      'every container of this image (and of every image built from it) has the same host key, so one leaked copy lets anyone impersonate all of them; remove /etc/ssh/ssh_host_*_key in the image and generate them at first start (`ssh-keygen -A` in the entrypoint)';
   }
   return raw;
 }

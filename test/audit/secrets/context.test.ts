@@ -69,6 +69,7 @@ describe('url-credentials: a literal password only, not documentation examples',
   const quiet: Array<[string, string, string]> = [
     ['@types/node http.d.ts doc comment', '/usr/lib/node_modules/@types/node/http.d.ts', "     * const options = new URL('http://abc:xyz@example.com');\n"],
     ['Node.js url.md', '/usr/share/doc/nodejs/api/url.md', '// Prints https://abc:123@example.com/\n'],
+    ['Go net/url tests (a fixture, low)', '/usr/share/go-1.19/src/net/url/url_test.go', '\t\t"http://jane:p%40ssword@google.com",\n\t_, err := Parse("http://user^:passwo^rd@foo.com/")\n'],
     ['url test.js', '/app/node_modules/url/test.js', "  ['http://diff:auth@www.example.com',\n   'http://asdf:qwer@www.example.com',\n"],
     ['a printf format', '/usr/lib/python3/dist-packages/tool/net.py', "url = 'http://%s:%s@%s/' % (user, pw, host)\n"],
     ['a str.format template', '/srv/app/db.py', 'url = "https://{user}:{password}@{host}/"\n'],
@@ -121,6 +122,8 @@ describe('generic-secret: a secret-looking value; low in program source', () => 
     ['None in Python', '/srv/app/settings.py', 'SECRET_KEY = None\n'],
     ['a format string', '/srv/app/cfg.ini', 'password = %(db_password)s\n'],
     ['a file path', '/etc/app/app.conf', 'ssl_private_key = /etc/ssl/private/app.key\n'],
+    ['postgresql.conf (a hash algorithm)', '/etc/postgresql/15/main/postgresql.conf', '#password_encryption = scram-sha-256\t# scram-sha-256 or md5\n'],
+    ['management.properties (a list of choices)', '/etc/java-17-openjdk/management/management.properties', '# com.sun.management.jmxremote.password.toHashes = true|false\n'],
     ['a C call', '/usr/share/doc/git/contrib/credential/wincred/git-credential-wincred.c', '\t\t\tpassword = utf8_to_utf16_dup(v);\n'],
   ];
   it.each(quiet)('quiet: %s', (_n, path, text) => {
@@ -145,6 +148,7 @@ describe('test fixtures shipped by packages', () => {
     ['/usr/lib/python3/dist-packages/cryptography/hazmat/tests/key.pem', 'cryptography', '/usr/lib/python3/dist-packages/cryptography'],
     ['/usr/share/doc/libxmlsec1-dev/examples/rsakey.pem', 'libxmlsec1-dev', '/usr/share/doc/libxmlsec1-dev'],
     ['/usr/lib/go-1.19/src/crypto/tls/testdata/example-key.pem', 'go-1.19 standard library', '/usr/lib/go-1.19'],
+    ['/usr/share/go-1.19/src/crypto/tls/example_test.go', 'go-1.19 standard library', '/usr/share/go-1.19'],
   ])('%s is low, marked as a fixture of its package', (path, pkg, dir) => {
     const [m] = scan(path, key);
     expect(m).toMatchObject({ kind: 'private-key', severity: 'low', fixture: { package: pkg, dir } });
@@ -169,6 +173,11 @@ describe('SSH host keys', () => {
     expect(m?.title).toMatch(/host private key generated when openssh-server was installed/);
     expect(m?.note).toMatch(/every container of this image/);
     expect(m?.note).toMatch(/ssh-keygen -A/);
+  });
+  it('the ssl-cert snakeoil key likewise', () => {
+    const [m] = scan('/etc/ssl/private/ssl-cert-snakeoil.key', rsaPem());
+    expect(m).toMatchObject({ kind: 'private-key', severity: 'high', title: 'TLS "snakeoil" private key generated when ssl-cert was installed' });
+    expect(m?.note).toMatch(/make-ssl-cert generate-default-snakeoil/);
   });
   it('a host-key-named file elsewhere is an ordinary private key', () => {
     expect(scan('/home/app/ssh_host_rsa_key', rsaPem())[0]).toMatchObject({ severity: 'critical', title: 'Private key (PEM)' });
