@@ -4,10 +4,12 @@
 // findings by severity and kind. Stock distro and runtime content should give no high or
 // critical finding other than key material that is really there.
 //
-//   npm run build && node bench/secrets-precision.mjs [--list high] [--json] DIR...
+//   npm run build && node bench/secrets-precision.mjs [--list high] [--json] [--root R] DIR...
 //
 // --list SEV prints each finding at SEV or above (path:line kind evidence; evidence is
-// redacted). Symlinks are not followed.
+// redacted). --root R: the detector sees paths relative to R as absolute paths, as in an image
+// (a tree unpacked at /tmp/x with --root /tmp/x: /tmp/x/etc/app.ini is /etc/app.ini).
+// Symlinks are not followed.
 import { lstatSync, openSync, readSync, closeSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,10 +18,12 @@ const { scanBytes, looksBinary } = await import('../dist/audit/secrets/index.js'
 const args = process.argv.slice(2);
 let listAt;
 let json = false;
+let root = '';
 const roots = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--list') listAt = args[++i];
   else if (args[i] === '--json') json = true;
+  else if (args[i] === '--root') root = args[++i].replace(/\/+$/, '');
   else roots.push(args[i]);
 }
 if (roots.length === 0) {
@@ -53,11 +57,12 @@ function scanFile(path) {
   files++;
   bytes += n;
   if (looksBinary(content)) return;
-  for (const m of scanBytes(content, { path, lines: true })) {
+  const imagePath = root && path.startsWith(root + '/') ? path.slice(root.length) : path;
+  for (const m of scanBytes(content, { path: imagePath, lines: true })) {
     bySeverity[m.severity]++;
     const k = `${m.severity} ${m.kind}`;
     byKind.set(k, (byKind.get(k) ?? 0) + 1);
-    if (listAt && ORDER.indexOf(m.severity) >= ORDER.indexOf(listAt)) listed.push(`${m.severity}\t${path}:${m.line ?? ''}\t${m.kind}\t${m.redacted}${m.fixture ? `\tfixture of ${m.fixture}` : ''}`);
+    if (listAt && ORDER.indexOf(m.severity) >= ORDER.indexOf(listAt)) listed.push(`${m.severity}\t${imagePath}:${m.line ?? ''}\t${m.kind}\t${m.redacted}${m.fixture ? `\tfixture of ${m.fixture.package}` : ''}`);
   }
 }
 
