@@ -12,6 +12,8 @@
 // Symlinks are not followed.
 import { lstatSync, openSync, readSync, closeSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 
 const { scanBytes, looksBinary } = await import('../dist/audit/secrets/index.js');
 
