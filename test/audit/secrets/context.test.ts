@@ -5,7 +5,7 @@
  * urllib3, Debian's adduser, ssh2, @types/node, Node.js and pip docs, README/CHANGELOG examples).
  */
 import { describe, expect, it } from 'vitest';
-import { fileContext, redact, scanBytes, scanText, type SecretMatch } from '../../../src/audit/secrets/index.js';
+import { fileContext, redact, redactText, scanBytes, scanText, type SecretMatch } from '../../../src/audit/secrets/index.js';
 import { FAKE, opensshEd25519, randomish, rsaPem } from './fixtures.js';
 
 const scan = (path: string, text: string): SecretMatch[] => scanText(text, { path });
@@ -196,6 +196,12 @@ describe('redacted evidence of key material', () => {
     expect(ma?.redacted.startsWith('b3Bl…')).toBe(true);
     const body = a.split('\n').slice(1, -2).join('');
     expect(ma?.redacted).toBe(redact(body));
+  });
+  it('redactText hides the whole key body, not only its first line', () => {
+    const key = opensshEd25519(4);
+    const out = redactText(`echo '${key}' > /root/.ssh/id_ed25519`);
+    for (const line of key.split('\n').slice(1, -2)) expect(out).not.toContain(line);
+    expect(out).toContain('-----END OPENSSH PRIVATE KEY-----');
   });
   it('the same key gives the same evidence in a file and in a literal-\\n string', () => {
     const key = rsaPem();
