@@ -45,7 +45,7 @@ describe('IM003 on stock content', () => {
     const out = secretInFile.check(facts([stock]));
     expect(out).toHaveLength(2);
     const [ssh, py] = [...out].sort((a, b) => a.location!.path!.localeCompare(b.location!.path!));
-    expect(ssh).toMatchObject({ severity: 'low', location: { path: ssh2, layer: { index: 0 } }, key: `${ssh2}|test-fixture` });
+    expect(ssh).toMatchObject({ severity: 'low', location: { path: ssh2, layer: { index: 0 } }, key: `${ssh2}|test-fixture|sha256:${'0'.repeat(64)}` });
     expect(ssh!.message).toMatch(/^Test fixture shipped by package ssh2: 3 secrets .* in 3 files under \/usr\/lib\/node_modules\/ssh2 \(test\/fixtures\/id_rsa, /);
     expect(py).toMatchObject({ severity: 'low', location: { path: '/usr/lib/python3.11' } });
     expect(py!.message).toMatch(/package python3\.11 standard library: 2 secrets/);

@@ -44,6 +44,8 @@ export const secretInFile: Rule<ImageFacts> = {
 
 /** Files named in a fixture finding's message; the rest are counted. */
 const FIXTURE_FILES_SHOWN = 5;
+/** Files whose redacted secrets a fixture finding's evidence lists (bounded: ssh2 ships 46). */
+const FIXTURE_FILES_IN_EVIDENCE = 64;
 
 function fixtureFinding(g: { layer: ImageLayerFacts; package: string; dir: string; files: Map<string, string[]> }): FindingDraft {
   const paths = [...g.files.keys()].sort();
@@ -55,7 +57,12 @@ function fixtureFinding(g: { layer: ImageLayerFacts; package: string; dir: strin
     severity: 'low',
     location: layerLocation(g.layer, g.dir),
     // every file's redacted secrets: a reviewed fixture can be allowlisted by path and hash
-    evidence: paths.map((p) => `${p.slice(g.dir.length + 1)}: ${g.files.get(p)!.join(' ')}`).join('; '),
-    key: `${g.dir}|test-fixture`,
+    evidence:
+      paths
+        .slice(0, FIXTURE_FILES_IN_EVIDENCE)
+        .map((p) => `${p.slice(g.dir.length + 1)}: ${g.files.get(p)!.join(' ')}`)
+        .join('; ') + (paths.length > FIXTURE_FILES_IN_EVIDENCE ? `; and ${paths.length - FIXTURE_FILES_IN_EVIDENCE} more files` : ''),
+    // per layer: a package directory can hold visible files of two layers
+    key: `${g.dir}|test-fixture|${g.layer.digest}`,
   };
 }
