@@ -29,7 +29,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { passwdUids } from '../../users.js';
-import { looksBinary, scanBytes, scanText, type SecretMatch } from '../secrets/index.js';
+import { fileContext, shebangOf, looksBinary, scanBytes, scanText, type FileContext, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
 import { PROGRAM_DIRS } from './data/programs.js';
 
@@ -269,6 +269,8 @@ class ContentScan {
   /** absolute offset of parts[0] */
   private windowStart = 0;
   private reported: Set<number> | undefined;
+  /** the file's kind for the secret rules, from its path and first bytes (big files: set by the first window) */
+  private context: FileContext | undefined;
 
   constructor(
     private readonly entry: LayerEntry,
@@ -347,7 +349,8 @@ class ContentScan {
       return;
     }
     const reported = (this.reported ??= new Set<number>());
-    for (const m of scanBytes(buf)) {
+    this.context ??= fileContext(entry.path, shebangOf(buf));
+    for (const m of scanBytes(buf, { path: entry.path, context: this.context })) {
       const abs = this.windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
       // a match starting inside the overlap is found again, whole, by the next window (which

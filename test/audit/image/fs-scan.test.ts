@@ -314,13 +314,13 @@ describe('scanFilesystemTar with files split across chunks', () => {
     const layer = await makeTar([
       { name: 'a.ts', content: `${filler}GH=${FAKE.github}\n${filler}` },
       { name: 'b.bin', content: binaryWithToken },
-      { name: 'c.ts', content: `${filler}DB_PASSWORD=${FAKE.password}\n` },
+      { name: 'c.env', content: `${filler}DB_PASSWORD=${FAKE.password}\n` },
       { name: 'd.txt', content: lateNul }, // a NUL past the first 8 KiB: text
       { name: 'e.ts', content: filler }, // after a joined file: nothing of it carried over
     ]);
     const expected = [
       ['/a.ts', 'github-token', 601],
-      ['/c.ts', 'generic-secret', 601],
+      ['/c.env', 'generic-secret', 601],
       ['/d.txt', 'github-token', 226],
     ];
     for (const size of [100, 512, 4096, 10_000, 65_536, layer.length]) {
