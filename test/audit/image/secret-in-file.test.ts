@@ -16,7 +16,7 @@ function facts(layers: Array<Record<string, string>>): ImageFacts {
   const scans: FilesystemScan[] = layers.map((files) => {
     const secrets: FileSecret[] = [];
     for (const [path, text] of Object.entries(files)) for (const m of scanText(text, { path })) secrets.push({ ...m, path });
-    return { compression: 'gzip', entries: Object.keys(files).map(file), specialFiles: [], worldWritable: [], secrets, whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [] };
+    return { compression: 'gzip', entries: Object.keys(files).map(file), specialFiles: [], worldWritable: [], secrets, whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [], hashedFiles: [] };
   });
   return {
     name: 'fixture',
@@ -24,7 +24,6 @@ function facts(layers: Array<Record<string, string>>): ImageFacts {
     layers: scans.map((scan, index) => ({ index, digest: `sha256:${String(index).repeat(64)}`, source: `l${index}`, scan, createdBy: `step ${index}` })),
     errors: [],
     notes: [],
-    setuidAllowlist: [],
     final: new FinalView(scans),
   };
 }
