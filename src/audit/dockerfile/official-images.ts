@@ -20,5 +20,8 @@ export const DEPRECATED_OFFICIAL_IMAGES: readonly string[] = ['centos', 'java', 
  */
 export const NONROOT_OFFICIAL_IMAGES: readonly string[] = ['elasticsearch', 'kibana', 'logstash', 'sonarqube', 'solr', 'odoo', 'rocket.chat', 'jetty', 'open-liberty', 'websphere-liberty', 'teamspeak', 'spark', 'kong', 'liquibase', 'emqx', 'irssi', 'notary', 'jenkins'];
 
+/** Docker Hub namespaces that republish the official images per architecture (arm64v8/debian, ...). */
+export const OFFICIAL_ARCH_NAMESPACES: readonly string[] = ['amd64', 'arm32v5', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'mips64le', 'ppc64le', 'riscv64', 's390x', 'windows-amd64'];
+
 /** Registries other than Docker Hub whose images are published with a known config (root unless the tag says nonroot). */
 export const KNOWN_REGISTRY_PREFIXES: readonly string[] = ['gcr.io/distroless/', 'mcr.microsoft.com/', 'registry.access.redhat.com/ubi', 'registry.redhat.io/ubi', 'public.ecr.aws/docker/library/', 'docker.io/library/', 'index.docker.io/library/'];

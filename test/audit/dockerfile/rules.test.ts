@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { context, findingsOf, type CheckOptions } from './helpers.js';
 import { dockerfileRules } from '../../../src/audit/rules/dockerfile/index.js';
+import { DEPRECATED_OFFICIAL_IMAGES, NONROOT_OFFICIAL_IMAGES, OFFICIAL_IMAGES } from '../../../src/audit/dockerfile/official-images.js';
 
 interface Case {
   name: string;
@@ -28,6 +29,7 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'inherits root from an earlier stage', text: 'FROM node:22 AS base\nUSER root\nFROM base\nCMD x' },
       { name: 'official image that runs as root, high', text: 'FROM postgres:17\nCOPY x /x', severity: 'high' },
       { name: 'docker.io/library prefix', text: 'FROM docker.io/library/nginx:1.27\nCOPY x /x', severity: 'high' },
+      { name: 'official image per architecture', text: 'FROM arm64v8/debian:12\nCOPY x /x', severity: 'high' },
       { name: 'known registry: distroless without :nonroot', text: 'FROM gcr.io/distroless/base-debian12\nCOPY x /x', severity: 'high' },
       { name: 'earlier stage chain ends on an official root image', text: 'FROM debian:12 AS a\nRUN x\nFROM a AS b\nRUN y\nFROM b\nCMD z', severity: 'high' },
       { name: 'USER root on an unknown base is still high', text: 'FROM bats-jenkins\nUSER root', severity: 'high' },
@@ -530,4 +532,20 @@ it('DF001 only informs when a distroless :nonroot or Chainguard base image suppl
     expect(f?.severity, base).toBe('info');
   }
   expect(findingsOf('DF001', 'FROM gcr.io/distroless/static-debian12\nCOPY app /app')[0]?.severity).toBe('high');
+});
+
+describe('DF001 base-image data (src/audit/dockerfile/official-images.ts)', () => {
+  it('every non-root official image is an official image, and no list repeats a name', () => {
+    const official = new Set([...OFFICIAL_IMAGES, ...DEPRECATED_OFFICIAL_IMAGES]);
+    expect(NONROOT_OFFICIAL_IMAGES.filter((n) => !official.has(n))).toEqual([]);
+    for (const list of [OFFICIAL_IMAGES, DEPRECATED_OFFICIAL_IMAGES, NONROOT_OFFICIAL_IMAGES]) expect(new Set(list).size).toBe(list.length);
+    expect(OFFICIAL_IMAGES.filter((n) => DEPRECATED_OFFICIAL_IMAGES.includes(n))).toEqual([]);
+  });
+
+  it('DF001 judges every listed official image: high when it runs as root, info when it sets a USER', () => {
+    for (const name of [...OFFICIAL_IMAGES, ...DEPRECATED_OFFICIAL_IMAGES]) {
+      const [f] = findingsOf('DF001', `FROM ${name}:1\nRUN x`);
+      expect(f?.severity, name).toBe(NONROOT_OFFICIAL_IMAGES.includes(name) ? 'info' : 'high');
+    }
+  });
 });

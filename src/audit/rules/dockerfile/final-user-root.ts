@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { at, type BaseImage, type DfStage, type DockerfileFacts } from '../../dockerfile/facts.js';
-import { DEPRECATED_OFFICIAL_IMAGES, KNOWN_REGISTRY_PREFIXES, NONROOT_OFFICIAL_IMAGES, OFFICIAL_IMAGES } from '../../dockerfile/official-images.js';
+import { DEPRECATED_OFFICIAL_IMAGES, KNOWN_REGISTRY_PREFIXES, NONROOT_OFFICIAL_IMAGES, OFFICIAL_ARCH_NAMESPACES, OFFICIAL_IMAGES } from '../../dockerfile/official-images.js';
 
 const ROOT = /^(root|0)(:.*)?$/i;
 
@@ -52,6 +52,7 @@ export const finalUserRoot: Rule<DockerfileFacts> = {
 
 const OFFICIAL = new Set([...OFFICIAL_IMAGES, ...DEPRECATED_OFFICIAL_IMAGES]);
 const NONROOT = new Set(NONROOT_OFFICIAL_IMAGES);
+const ARCH_OR_LIBRARY = new RegExp(`^(library|${OFFICIAL_ARCH_NAMESPACES.join('|')})/`);
 
 /**
  * What the base image's own config says about its user: official images and the known
@@ -62,7 +63,7 @@ export function baseUser(base: BaseImage): 'root' | 'nonroot' | 'unknown' {
   if (base.unresolved || !base.repository) return 'unknown';
   if (/nonroot/i.test(base.tag ?? '') || base.registry === 'cgr.dev') return 'nonroot';
   const full = `${base.registry ? `${base.registry}/` : ''}${base.repository}`;
-  const official = !base.registry ? base.repository.replace(/^library\//, '') : KNOWN_REGISTRY_PREFIXES.some((p) => p.endsWith('/library/') && full.startsWith(p)) ? base.name : undefined;
+  const official = !base.registry ? base.repository.replace(ARCH_OR_LIBRARY, '') : KNOWN_REGISTRY_PREFIXES.some((p) => p.endsWith('/library/') && full.startsWith(p)) ? base.name : undefined;
   if (official !== undefined) {
     if (official.includes('/') || !OFFICIAL.has(official)) return 'unknown';
     return NONROOT.has(official) ? 'nonroot' : 'root';
