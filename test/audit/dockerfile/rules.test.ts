@@ -472,7 +472,8 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'base image bulkhead cannot see (its USER may be non-root)', text: 'FROM acme/node-app:1\nRUN npm ci' },
       { name: 'inherits a non-root USER from an earlier stage', text: 'FROM node:22 AS base\nUSER node\nFROM base\nRUN npm ci' },
       { name: 'sudo -u node', text: 'FROM node:22\nRUN sudo -u node npm ci' },
-      { name: 'yarn add? yarn run is not install', text: 'FROM node:22\nRUN yarn run build' },
+      { name: 'yarn run is not install', text: 'FROM node:22\nRUN yarn run build' },
+      { name: 'yarn --version smoke test (docker-node)', text: 'FROM debian:12\nRUN ln -s /opt/yarn/bin/yarn /usr/local/bin/yarn && yarn --version && npm --version' },
     ],
   },
   DF038: {
@@ -492,6 +493,7 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'a password name in a command is not file content', text: F + 'RUN useradd -m app && echo "DB_PASSWORD=$DB_PASSWORD" > /dev/null' },
       { name: 'heredoc fed to a program, not a file', text: F + 'RUN python3 <<EOF\nimport os\nprint(os.environ.get("TOKEN"))\nEOF' },
       { name: 'URL credentials are DF011', text: F + 'RUN git clone https://deploy:s3cr3tPassw0rd@git.example.com/org/app.git' },
+      { name: 'a token as the URL user is DF011 too', text: F + 'RUN git clone https://ghp_1234567890abcdefghijABCDEFGHIJ123456@github.com/org/app.git' },
     ],
   },
   DF035: {

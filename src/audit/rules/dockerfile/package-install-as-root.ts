@@ -11,7 +11,8 @@ function installCommand(c: ShellCommand): string | undefined {
   const sub = c.args.find((a) => !a.startsWith('-'));
   let what: string | undefined;
   if (c.name === 'npm' && (sub === 'install' || sub === 'i' || sub === 'ci' || sub === 'isntall' || sub === 'add')) what = `npm ${sub}`;
-  else if (c.name === 'yarn' && (sub === undefined || sub === 'install')) what = sub ? 'yarn install' : 'yarn';
+  // bare `yarn` installs, but `yarn --version` (a smoke test in node's own images) does not
+  else if (c.name === 'yarn' && (sub === 'install' || (sub === undefined && !hasOption(c.args, ['--version', '--help'], ['v', 'h'])))) what = sub ? 'yarn install' : 'yarn';
   else if (c.name === 'pnpm' && (sub === 'install' || sub === 'i')) what = `pnpm ${sub}`;
   if (!what) return undefined;
   // scripts turned off: nothing of the dependencies runs

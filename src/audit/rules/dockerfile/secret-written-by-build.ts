@@ -7,6 +7,12 @@ import { upstreamOf } from '../../dockerfile/shell.js';
 /** DF011 reports credentials in URLs; this rule does not report them twice. */
 const REPORTED_ELSEWHERE = new Set(['url-credentials']);
 
+/** `https://ghp_...@github.com/...`: a token as a URL's user part is DF011's finding. */
+function inUrlUserinfo(text: string, m: SecretMatch): boolean {
+  if (m.start === undefined || m.end === undefined) return false;
+  return /:\/\/[^\s/@]*$/.test(text.slice(Math.max(0, m.start - 200), m.start)) && /^[^\s/@]*@/.test(text.slice(m.end));
+}
+
 /** Content that lands in a file: text and where it goes, with the Dockerfile line its first line is on. */
 interface WrittenText {
   text: string;
@@ -122,7 +128,7 @@ export const secretWrittenByBuild: Rule<DockerfileFacts> = {
       const texts = [{ text: instr.args, line: instr.line }, ...instr.heredocs.map((h) => ({ text: h.body, line: h.line }))];
       for (const t of texts) {
         for (const m of scanText(t.text)) {
-          if (m.kind === 'generic-secret') continue;
+          if (m.kind === 'generic-secret' || inUrlUserinfo(t.text, m)) continue;
           report(m, t.line + (m.line ?? 1) - 1, 'RUN text holds a secret, kept in the Dockerfile and the image history');
         }
       }
