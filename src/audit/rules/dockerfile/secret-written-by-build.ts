@@ -28,9 +28,10 @@ const TEE_TARGET = /\btee\s+(?:-a\s+|--append\s+)?(["']?)([^\s"'<>|;&()-][^\s"'<
 
 /**
  * Heredocs inside shell text (`cat > /etc/app.ini <<EOT` ... `EOT`, also inside a `RUN <<EOF`
- * script) with the file they write. dockerfile-ast exposes only an instruction's own heredocs
- * (and not through its public API), not the ones a shell script opens inside its body, so
- * these are read from the text here.
+ * script) with the file they write. dockerfile-ast gives an instruction's own heredocs
+ * (Run/Copy getHeredocs(): names and content ranges, already in DfInstruction.heredocs) but
+ * neither the file a redirect sends a heredoc to nor the heredocs a shell script opens inside
+ * a RUN body, and shell-quote does not lex heredocs at all, so those are read from the text.
  */
 function fileHeredocs(text: string, firstLine: number): WrittenText[] {
   const lines = text.split('\n');
