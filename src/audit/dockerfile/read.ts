@@ -170,7 +170,8 @@ function inspectFile(abs: string, rel: string): ContextFile | null {
   let out: ContextFile | null;
   try {
     const st = lstatSync(abs);
-    if (st.isSymbolicLink()) out = { path: rel, verdict: 'unknown', what: 'symbolic link (COPY copies the link, not its target)' };
+    // COPY sends the link itself; a target inside the context is walked and judged on its own
+    if (st.isSymbolicLink()) out = { path: rel, verdict: 'clean', what: 'symbolic link (COPY copies the link, not its target)' };
     else if (!st.isFile()) out = { path: rel, verdict: 'unknown', what: 'not a regular file' };
     else {
       const fd = openSync(abs, 'r');

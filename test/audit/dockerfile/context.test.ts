@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,9 @@ beforeAll(() => {
   write(p('open/.git/objects/aa/bb'), 'not looked at');
   write(p('open/node_modules/ssh2/test/fixtures/id_rsa'), rsa.privateKey);
   write(p('open/certs/ca.pem'), rsa.publicKey);
+  // a link to a key outside the context: COPY sends the link, not the key
+  write(p('outside/id_ed25519'), ed.privateKey);
+  symlinkSync(p('outside/id_ed25519'), p('open/linked.key'));
   // nothing secret, no .dockerignore
   write(p('harmless/Dockerfile'), 'FROM alpine:3.22\nUSER 1\nCOPY . /app\n');
   write(p('harmless/.env'), 'NODE_ENV=production\nPORT=8080\n');
@@ -97,6 +100,7 @@ describe('buildContextFacts: what a COPY . sends, read from disk', () => {
     const secrets = facts.secretFilesPresent.filter((f) => f.verdict === 'secret').map((f) => f.path).sort();
     expect(secrets).toEqual(['.env', '.git/config', 'deploy/id_rsa', 'sub/.npmrc']);
     expect(facts.secretFilesPresent.find((f) => f.path === 'certs/ca.pem')?.verdict).toBe('public');
+    expect(facts.secretFilesPresent.find((f) => f.path === 'linked.key')?.verdict).toBe('clean');
     expect(facts.dockerignore).toBeUndefined();
     expect(facts.secretPathsNotIgnored).toContain('.env');
   });
