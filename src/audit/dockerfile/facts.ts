@@ -115,6 +115,8 @@ export interface BuildContextFacts {
   secretPathsNotIgnored: string[];
   /** files with secret-looking names that a `COPY . .` would send, with what their content says (secrets first) */
   secretFilesPresent: ContextFile[];
+  /** the walk stopped at MAX_CONTEXT_ENTRIES: what it says covers only the entries it saw */
+  truncated?: boolean;
   /** COPY/ADD sources with secret-looking names, by path relative to the context; a source not here is not in the context */
   sources: Record<string, ContextFile>;
 }

@@ -154,6 +154,7 @@ interface ContextListing {
   secretPathsNotIgnored: string[];
   secretFilesPresent: ContextFile[];
   unreadable?: string;
+  truncated?: boolean;
 }
 
 const listingCache = new Map<string, ContextListing>();
@@ -260,6 +261,7 @@ function listContext(contextDir: string, dockerfilePath: string | undefined, cwd
       }
     }
   }
+  if (seen >= MAX_CONTEXT_ENTRIES) listing.truncated = true;
   listing.secretFilesPresent = named
     .map((p) => inspectFile(join(contextDir, p), p))
     .filter((f): f is ContextFile => f !== null)
@@ -317,6 +319,7 @@ export function buildContextFacts(contextDir: string, dockerfilePath: string | u
     dir,
     ...(listing.unreadable ? { unreadable: listing.unreadable } : {}),
     ...(listing.dockerignore ? { dockerignore: listing.dockerignore } : {}),
+    ...(listing.truncated ? { truncated: true } : {}),
     secretPathsNotIgnored: listing.secretPathsNotIgnored,
     secretFilesPresent: listing.secretFilesPresent,
     sources: {},

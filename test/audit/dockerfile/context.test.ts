@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditDockerfiles } from '../../../src/audit/dockerfile/audit.js';
-import { buildContextFacts } from '../../../src/audit/dockerfile/read.js';
+import { buildContextFacts, MAX_CONTEXT_ENTRIES } from '../../../src/audit/dockerfile/read.js';
 import { classifyContent, contextPath } from '../../../src/audit/dockerfile/secret-files.js';
 import { runCli } from '../../helpers/cli.js';
 import type { Report } from '../../../src/audit/model.js';
@@ -124,6 +124,14 @@ describe('buildContextFacts: what a COPY . sends, read from disk', () => {
     expect(facts.sources['deploy.key']?.verdict).toBe('secret');
     expect(facts.sources['absent.key']).toBeUndefined();
   });
+
+  it('a very large context is walked up to MAX_CONTEXT_ENTRIES and says so', () => {
+    mkdirSync(p('huge/many'), { recursive: true });
+    for (let i = 0; i <= MAX_CONTEXT_ENTRIES; i++) writeFileSync(p('huge/many', `f${i}`), '');
+    const facts = buildContextFacts(p('huge'), undefined, dir, whole);
+    expect(facts.truncated).toBe(true);
+    expect(buildContextFacts(p('open'), p('open/Dockerfile'), dir, whole).truncated).toBeUndefined();
+  }, 60_000);
 
   it('a context directory that cannot be listed says so instead of failing', () => {
     const facts = buildContextFacts(p('no-such-dir'), undefined, dir, whole);

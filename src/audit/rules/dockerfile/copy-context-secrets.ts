@@ -39,7 +39,7 @@ export const copyContextSecrets: Rule<DockerfileFacts> = {
       } else if (ctx.secretPathsNotIgnored.length > 0) {
         const why = ctx.dockerignore ? `${ctx.dockerignore} does not exclude ${ctx.secretPathsNotIgnored.slice(0, 4).join(', ')}${ctx.secretPathsNotIgnored.length > 4 ? ', ...' : ''}` : 'there is no .dockerignore';
         const named = ctx.secretFilesPresent.slice(0, 3).map((f) => `${f.path}: ${f.what}`);
-        out.push({ message: `${what} copies the whole build context and ${why}; no file in ${ctx.dir} holds a secret today${named.length ? ` (${named.join('; ')})` : ''}, but any added later ships`, location: at(instr), severity: 'low', key: `${instr.stage?.label}|context` });
+        out.push({ message: `${what} copies the whole build context and ${why}; no file in ${ctx.dir} holds a secret today${ctx.truncated ? ' (of the first entries looked at; the context is very large)' : ''}${named.length ? ` (${named.join('; ')})` : ''}, but any added later ships`, location: at(instr), severity: 'low', key: `${instr.stage?.label}|context` });
       }
     }
     return out;
