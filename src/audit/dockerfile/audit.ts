@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Finding, TargetError, TargetResult } from '../model.js';
 import { fingerprint } from '../report/build.js';
 import type { Rule } from '../rules/rule.js';
@@ -5,13 +6,16 @@ import { dockerfileRules } from '../rules/dockerfile/index.js';
 import { unusedSuppression } from '../rules/dockerfile/unused-suppression.js';
 import type { DockerfileFacts, DockerfileSettings } from './facts.js';
 import { parseDockerfile } from './parse.js';
-import { buildContextFacts, collectInputs, readInput, STDIN_NAME, type DockerfileInput } from './read.js';
+import { buildContextFacts, collectInputs, readInput, STDIN_NAME, unknownContext, type DockerfileInput } from './read.js';
+import { contextSources } from './secret-files.js';
 
 export interface DockerfileAuditOptions {
   cwd: string;
   /** stdin's bytes, read by the caller when "-" is among the inputs */
   stdin?: Buffer;
   settings: DockerfileSettings;
+  /** the build context directory (absolute) for every input; default: each Dockerfile's directory */
+  contextDir?: string;
   /** defaults to every Dockerfile rule */
   rules?: ReadonlyArray<Rule<DockerfileFacts>>;
 }
@@ -73,15 +77,19 @@ function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): Targ
     return target;
   }
   if (read.warning) target.errors.push({ message: read.warning.message, location: { path: target.name, ...(read.warning.line ? { line: read.warning.line } : {}) } });
-  const context = input.path ? buildContextFacts(input.path, options.cwd) : undefined;
   let parsed: ReturnType<typeof parseDockerfile>;
   try {
-    parsed = parseDockerfile(read.text, target.name, context, options.settings);
+    parsed = parseDockerfile(read.text, target.name, undefined, options.settings);
   } catch (err) {
     // the parsers are third-party code: a surprise there is this file's problem, not the run's
     target.errors.push({ message: `cannot parse: ${(err as Error).message.split('\n')[0]}`, location: { path: target.name } });
     return target;
   }
+  // the context is read after parsing, for what the Dockerfile copies only (most COPYs name no secret)
+  const contextDir = options.contextDir ?? (input.path ? dirname(input.path) : undefined);
+  parsed.facts.context = contextDir
+    ? buildContextFacts(contextDir, input.path, options.cwd, contextSources(parsed.facts))
+    : unknownContext('the Dockerfile was read from stdin and no --context was given');
   target.errors.push(...parsed.errors);
   const { findings, errors } = runDockerfileRules(parsed.facts, options.rules);
   target.findings = findings;
