@@ -289,6 +289,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 1,
   },
   {
+    // Google API keys (Maps, YouTube, Firebase, ...): "AIza" and 35 URL-safe base64 characters
+    kind: 'google-api-key',
+    title: 'Google API key',
+    severity: 'high',
+    keywords: ['aiza'],
+    regex: /(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+    group: 1,
+    minEntropy: 3.5,
+  },
+  {
     kind: 'npm-token',
     title: 'npm access token',
     severity: 'high',

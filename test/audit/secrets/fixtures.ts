@@ -28,6 +28,7 @@ export const FAKE = {
   slack: 'xoxb' + '-123456789012-1234567890123-' + randomish(24, 9),
   stripe: 'sk' + '_live_' + randomish(24, 10),
   npm: 'npm' + '_' + randomish(36, 11),
+  googleApiKey: 'AI' + 'za' + randomish(35, 31, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'),
   pypi: 'pypi' + '-AgEIcHlwaS5vcmc' + randomish(60, 12),
   jwt: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: '1234567890', name: 'Jane' })}.${randomish(43, 13)}`,
   azure: randomish(86, 14) + '==',
