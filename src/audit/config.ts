@@ -194,8 +194,15 @@ export function applyAuditConfig(report: Report, config: AuditConfig, now: Date 
       suppressed++;
       return false;
     };
+    const before = new Set(t.findings.map((f) => f.ruleId));
     t.findings = t.findings.filter(keep);
+    // a disabled rule was not checked, and an accepted (ignored) finding is not a pass
+    if (t.evaluated) {
+      const left = new Set(t.findings.map((f) => f.ruleId));
+      t.evaluated = t.evaluated.filter((id) => !disabled.has(id) && (left.has(id) || !before.has(id)));
+    }
   }
+  if (report.evaluatedRules) report.evaluatedRules = report.evaluatedRules.filter((r) => !disabled.has(r.id));
   const present = new Set(report.targets.flatMap((t) => t.findings.map((f) => f.ruleId)));
   report.rules = report.rules.filter((r) => present.has(r.id) || report.targets.some((t) => t.fixed?.some((f) => f.ruleId === r.id)));
   return { expired, unused: active.filter((ig) => !used.has(ig)), suppressed };

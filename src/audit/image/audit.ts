@@ -19,9 +19,10 @@ export interface ImageAuditOptions extends ImageReadOptions {
 }
 
 /** Runs every image rule over the facts; one broken rule does not hide the others. */
-export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<ImageFacts>> = imageRules): { findings: Finding[]; errors: TargetError[] } {
+export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<ImageFacts>> = imageRules): { findings: Finding[]; errors: TargetError[]; evaluated: string[] } {
   const findings: Finding[] = [];
   const errors: TargetError[] = [];
+  const evaluated: string[] = [];
   const seen = new Map<string, number>();
   for (const rule of rules) {
     try {
@@ -34,17 +35,18 @@ export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<Image
         if (d.evidence) f.evidence = d.evidence;
         findings.push(f);
       }
+      evaluated.push(rule.meta.id);
     } catch (err) {
       errors.push({ message: `rule ${rule.meta.id} failed: ${(err as Error).message}` });
     }
   }
-  return { findings, errors };
+  return { findings, errors, evaluated };
 }
 
 /** Facts to a TargetResult: findings, read errors, and a few properties worth showing. */
 export function imageTargetResult(facts: ImageFacts, rules?: ReadonlyArray<Rule<ImageFacts>>): TargetResult {
-  const { findings, errors } = runImageRules(facts, rules);
-  const target: TargetResult = { kind: 'image', name: facts.name, findings, errors: [...facts.errors.map((message) => ({ message })), ...errors] };
+  const { findings, errors, evaluated } = runImageRules(facts, rules);
+  const target: TargetResult = { kind: 'image', name: facts.name, findings, errors: [...facts.errors.map((message) => ({ message })), ...errors], evaluated };
   const properties: Record<string, string | number | boolean> = { layers: facts.layers.length };
   if (facts.id) properties.imageId = facts.id;
   const bytes = facts.layers.reduce((n, l) => n + (l.duplicateOf === undefined ? (l.scan?.bytes ?? 0) : 0), 0);
