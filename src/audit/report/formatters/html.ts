@@ -50,7 +50,8 @@ dl.props dt{color:#6b7280}dl.props dd{margin:0}
 tr.fixed td{color:#6b7280}tr.fixed .msg{text-decoration:line-through}
 .none{color:#15803d}
 .sev.pass{background:#15803d}
-td.cis{white-space:nowrap;color:#374151;font-size:.8rem}
+td.cis{color:#374151;font-size:.8rem;max-width:12rem}
+tr.pass code,tr.group code,tr.finding code{word-break:normal;white-space:nowrap}
 ul.targets{margin:2px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:2px 8px;font-size:.8rem}
 .count{color:#6b7280;font-size:.8rem}
 details.each ul{margin:4px 0;padding-left:18px;font-size:.85rem}
@@ -58,15 +59,21 @@ p.common{font-size:.85rem;color:#374151}
 p.common a{color:inherit}
 nav a{color:#1d4ed8}
 svg{max-width:100%;height:auto}
+.scroll{overflow-x:auto}
+table.rows th:nth-child(4){width:45%}table.rows th:nth-child(5){width:28%}
+table.rows th:nth-child(1){width:7rem}
 [hidden]{display:none!important}
 @media (max-width:700px){
-body{padding:10px}
+body{padding:10px;overflow-wrap:anywhere}
+td.cis{white-space:normal}
 table.rows thead{display:none}
 table.rows,table.rows tbody,table.rows tr,table.rows td{display:block;width:auto}
 table.rows tr{border-bottom:1px solid #e5e7eb;padding:6px 0}
 table.rows td{border:0;padding:2px 8px}
+table.rows td:nth-child(-n+3){display:inline-block}
 table.rows td:empty{display:none}
-#targets th,#targets td{padding:4px 3px;font-size:.8rem}
+#targets th,#targets td{padding:4px 3px;font-size:.75rem}
+#targets td:first-child{word-break:break-all}
 .card{min-width:64px;padding:6px 10px}
 }
 `;
@@ -276,7 +283,7 @@ function passedSection(report: Report): string {
     .join('\n');
   return `<h2 id="passed">Checks passed</h2>
 <p class="meta"><span id="count-passed">${passed.length}</span> of ${evaluated} rules evaluated found nothing on any target they ran on (a rule disabled by the config, or whose findings were ignored, is not listed).</p>
-${passed.length ? `<table class="rows" id="passed-checks"><thead><tr><th></th><th>rule</th><th>CIS</th><th>check</th><th>checked on</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
+${passed.length ? `<table class="rows" id="passed-checks"><thead><tr><th>result</th><th>rule</th><th>CIS</th><th>looked for (none found)</th><th>checked on</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
 }
 
 export function renderHtmlReport(report: Report): string {
@@ -303,12 +310,12 @@ export function renderHtmlReport(report: Report): string {
 ${newGroups.length ? `<h3>New</h3>${groupTable('new-findings', newGroups, rules)}` : ''}
 ${fixedGroups.length ? `<h3>Fixed</h3>${groupTable('fixed-findings', fixedGroups, rules, 'fixed')}` : ''}</section>`
     : '';
-  const targetsSummary = `<table id="targets"><thead><tr><th>target</th>${ORDER.map((s) => `<th>${s}</th>`).join('')}<th>errors</th></tr></thead><tbody>${ordered
+  const targetsSummary = `<div class="scroll"><table id="targets"><thead><tr><th>target</th>${ORDER.map((s) => `<th>${s}</th>`).join('')}<th>errors</th></tr></thead><tbody>${ordered
     .map(({ target: t, index: i }) => {
       const c = countBySeverity(t.findings);
       return `<tr data-target="${i}"><td><a href="#target-${i}">${escapeHtml(t.kind)} ${escapeHtml(t.name)}</a></td>${ORDER.map((s) => `<td>${c[s] || ''}</td>`).join('')}<td>${t.errors.length || ''}</td></tr>`;
     })
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
   const nav = `<nav class="meta">${withBaseline ? '<a href="#diff">since the baseline</a> · ' : ''}<a href="#worst">critical and high</a> · <a href="#by-rule">by rule</a> · <a href="#targets-heading">targets</a> · <a href="#passed">checks passed</a> · <a href="#rules">rules</a></nav>`;
   const body = `<header><h1>bulkhead ${escapeHtml(report.command)}</h1>
 <p class="meta">${escapeHtml(report.createdAt)} · bulkhead ${escapeHtml(report.tool.version)} · ${report.targets.length} target(s) · <span id="total">${all.length}</span> finding(s)</p>${nav}</header>
