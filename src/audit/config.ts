@@ -194,13 +194,12 @@ export function applyAuditConfig(report: Report, config: AuditConfig, now: Date 
       suppressed++;
       return false;
     };
-    const before = new Set(t.findings.map((f) => f.ruleId));
+    const before = t.findings.filter((f) => !disabled.has(f.ruleId));
     t.findings = t.findings.filter(keep);
-    // a disabled rule was not checked, and an accepted (ignored) finding is not a pass
-    if (t.evaluated) {
-      const left = new Set(t.findings.map((f) => f.ruleId));
-      t.evaluated = t.evaluated.filter((id) => !disabled.has(id) && (left.has(id) || !before.has(id)));
-    }
+    // a disabled rule was not checked; an ignored finding is accepted, which is not a pass
+    if (t.evaluated) t.evaluated = t.evaluated.filter((id) => !disabled.has(id));
+    const accepted = [...new Set(before.filter((f) => !t.findings.includes(f)).map((f) => f.ruleId))];
+    if (accepted.length) t.accepted = [...new Set([...(t.accepted ?? []), ...accepted])].sort();
   }
   if (report.evaluatedRules) report.evaluatedRules = report.evaluatedRules.filter((r) => !disabled.has(r.id));
   const present = new Set(report.targets.flatMap((t) => t.findings.map((f) => f.ruleId)));

@@ -82,6 +82,8 @@ export interface TargetResult {
    * rule listed here without a finding passed. Absent in reports written before it existed.
    */
   evaluated?: string[];
+  /** ids of rules whose findings here the project config ignores (accepted, so neither shown nor passed) */
+  accepted?: string[];
   /** facts worth showing beside findings (image id, engine version, ...) */
   properties?: Record<string, string | number | boolean>;
 }

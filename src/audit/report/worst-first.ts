@@ -94,7 +94,8 @@ export function compareCisIds(a: string, b: string): number {
 export function passedChecks(report: Report): PassedCheck[] | undefined {
   if (!report.targets.some((t) => t.evaluated !== undefined)) return undefined;
   const meta = new Map<string, EvaluatedRule>([...report.rules, ...(report.evaluatedRules ?? [])].map((r) => [r.id, r]));
-  const fired = new Set(report.targets.flatMap((t) => t.findings.map((f) => f.ruleId)));
+  // a finding the config accepted is not a pass either
+  const fired = new Set(report.targets.flatMap((t) => [...t.findings.map((f) => f.ruleId), ...(t.accepted ?? [])]));
   const checked = new Map<string, Partial<Record<TargetKind, number>>>();
   for (const t of report.targets) {
     for (const id of t.evaluated ?? []) {

@@ -281,8 +281,10 @@ function passedSection(report: Report): string {
         )}</td></tr>`,
     )
     .join('\n');
+  const accepted = report.targets.flatMap((t) => (t.accepted ?? []).map((id) => `${id} on ${t.name}`));
   return `<h2 id="passed">Checks passed</h2>
-<p class="meta"><span id="count-passed">${passed.length}</span> of ${evaluated} rules evaluated found nothing on any target they ran on (a rule disabled by the config, or whose findings were ignored, is not listed).</p>
+<p class="meta"><span id="count-passed">${passed.length}</span> of ${evaluated} rules evaluated found nothing on any target they ran on. A rule the project config disables is not evaluated; one whose findings it ignores is accepted, not passed.</p>
+${accepted.length ? `<p class="meta" id="accepted">Accepted by the project config: ${accepted.map(escapeHtml).join(', ')}</p>` : ''}
 ${passed.length ? `<table class="rows" id="passed-checks"><thead><tr><th>result</th><th>rule</th><th>CIS</th><th>looked for (none found)</th><th>checked on</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
 }
 
