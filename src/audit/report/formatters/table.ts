@@ -60,8 +60,8 @@ export const formatTable: Formatter = (report, { color, width }) => {
     const ruleW = Math.max('rule'.length, ...sorted.map((f) => f.ruleId.length));
     // norc borders with one space of padding each side: 3 characters per column plus one
     const rest = (columnCount: number) => total - (3 * columnCount + 1) - sevW - ruleW;
-    // a location column only when findings have one and the message keeps 30 columns beside it
-    const withLocation = locations.some((l) => l !== '') && rest(4) - 10 >= 30;
+    // a location column only when some message does not say it already, and the message keeps 30 columns beside it
+    const withLocation = locations.some((l, i) => l !== '' && !sorted[i]!.message.includes(l)) && rest(4) - 10 >= 30;
     const locW = withLocation ? Math.min(Math.max(...locations.map((l) => l.length), 'location'.length), Math.max(10, Math.floor(rest(4) * 0.35))) : 0;
     const msgW = Math.max(10, withLocation ? rest(4) - locW : rest(3));
     const rows = sorted.map((f, i) => {
