@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { compareCisIds, groupByRule, passedChecks, targetsWorstFirst } from '../../../src/audit/report/worst-first.js';
 import { applyAuditConfig, EMPTY_CONFIG } from '../../../src/audit/config.js';
 import { buildReport } from '../../../src/audit/report/build.js';
@@ -96,6 +98,21 @@ describe('checks passed', () => {
     expect(r.evaluatedRules!.map((x) => x.id)).not.toContain('CT002');
     expect(r.targets.find((t) => t.name === 'report-priv')!.accepted).toEqual(['CT001']);
     expect(r.targets.find((t) => t.name === 'report-sock')!.accepted).toBeUndefined();
+  });
+});
+
+describe('report schema', () => {
+  it('accepts what a target records about evaluated and accepted rules (JSON of the fleet report after a config)', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/report.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }).compile(schema);
+    const r = fleetReport();
+    applyAuditConfig(r, { ...EMPTY_CONFIG, ignores: [{ rule: 'CT001', target: 'report-priv', reason: 'accepted for the CI runner' }] });
+    const json = JSON.parse(JSON.stringify(r));
+    validate(json);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(json.targets[1].evaluated.length).toBeGreaterThan(0);
+    json.targets[1].evaluated = ['not an id'];
+    expect(validate(json)).toBe(false);
   });
 });
 
