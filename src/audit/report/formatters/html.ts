@@ -72,8 +72,9 @@ table.rows tr{border-bottom:1px solid #e5e7eb;padding:6px 0}
 table.rows td{border:0;padding:2px 8px}
 table.rows td:nth-child(-n+3){display:inline-block}
 table.rows td:empty{display:none}
-#targets th,#targets td{padding:4px 3px;font-size:.75rem}
-#targets td:first-child{word-break:break-all}
+#targets th,#targets td{padding:4px 3px;font-size:.75rem;overflow-wrap:normal}
+#targets td:first-child{overflow-wrap:anywhere}
+code{overflow-wrap:normal;white-space:nowrap}
 .card{min-width:64px;padding:6px 10px}
 }
 `;
@@ -274,7 +275,7 @@ function passedSection(report: Report): string {
   const rows = passed
     .map(
       (p) =>
-        `<tr class="pass" data-rule="${escapeHtml(p.rule.id)}"><td><span class="sev pass">pass</span></td><td><code>${escapeHtml(p.rule.id)}</code></td><td class="cis">${(p.rule.cis ?? []).map(escapeHtml).join(', ')}</td><td>${escapeHtml(p.rule.title)}</td><td>${escapeHtml(
+        `<tr class="pass" data-rule="${escapeHtml(p.rule.id)}"><td><span class="sev pass">pass</span></td><td><code>${escapeHtml(p.rule.id)}</code></td><td class="cis">${(p.rule.cis ?? []).map(escapeHtml).join(', ')}</td><td>${escapeHtml(p.rule.title)} <span class="meta">— none found</span></td><td>${escapeHtml(
           Object.entries(p.checked)
             .map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`)
             .join(', '),
@@ -285,7 +286,7 @@ function passedSection(report: Report): string {
   return `<h2 id="passed">Checks passed</h2>
 <p class="meta"><span id="count-passed">${passed.length}</span> of ${evaluated} rules evaluated found nothing on any target they ran on. A rule the project config disables is not evaluated; one whose findings it ignores is accepted, not passed.</p>
 ${accepted.length ? `<p class="meta" id="accepted">Accepted by the project config: ${accepted.map(escapeHtml).join(', ')}</p>` : ''}
-${passed.length ? `<table class="rows" id="passed-checks"><thead><tr><th>result</th><th>rule</th><th>CIS</th><th>looked for (none found)</th><th>checked on</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
+${passed.length ? `<table class="rows" id="passed-checks"><thead><tr><th>result</th><th>rule</th><th>CIS</th><th>looked for</th><th>checked on</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
 }
 
 export function renderHtmlReport(report: Report): string {
