@@ -1,5 +1,5 @@
 /**
- * The table as an operator sees it: the built CLI (dist/ of this worktree, `npm run build`)
+ * The report of real containers. The table as an operator sees it: the built CLI (dist/ of this worktree, `npm run build`)
  * audits real containers inside an 80-column tmux pane, so stdout is a terminal of that width
  * and nothing tells the CLI its width but the TTY. Containers are only created (never
  * started): the container audit reads their configuration, which is what these rules judge.
@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, TEST_IMAGE } from '../../helpers/engine.js';
 import { tableRows } from './table-rows.js';
+import { runCli } from '../../helpers/cli.js';
+import type { Report } from '../../../src/audit/model.js';
+import { passedChecks } from '../../../src/audit/report/worst-first.js';
 
 const bin = fileURLToPath(new URL('../../../bin/bulkhead.js', import.meta.url));
 const prefix = `report-tty-${process.pid}`;
@@ -68,5 +71,25 @@ describe('table in an 80-column tmux pane', () => {
     expect(rows[0]![0]).toBe('critical');
     expect(['CT001', 'CT004']).toContain(rows[0]![1]);
     expect(lines.filter((l) => l.startsWith('container ')).at(-1)?.trim()).toBe(`container ${names.hardened}`);
+  }, 60_000);
+});
+
+describe('the container audit records what it evaluated', () => {
+  it('every target lists the rules that ran; the report carries their metadata; the html lists the passes', async () => {
+    const refs = [names.hardened, names.priv];
+    const r = await runCli(['audit', 'container', ...refs, '--format', 'json', '--fail-on', 'never']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    const ids = report.evaluatedRules!.map((x) => x.id);
+    for (const t of report.targets) {
+      expect(t.evaluated!.length).toBeGreaterThan(20);
+      expect(t.evaluated!.every((id) => ids.includes(id))).toBe(true);
+    }
+    const passed = passedChecks(report)!.map((p) => p.rule.id);
+    expect(passed).not.toContain('CT001');
+    expect(passed).toContain('CT004');
+    const html = await runCli(['audit', 'container', ...refs, '--format', 'html', '--fail-on', 'never']);
+    expect(html.stdout).toContain('<tr class="pass" data-rule="CT004">');
+    expect(html.stdout).not.toContain('<tr class="pass" data-rule="CT001">');
   }, 60_000);
 });
