@@ -177,6 +177,9 @@ function chart(targets: readonly TargetResult[]): string {
 
 type RuleInfo = RuleMeta | EvaluatedRule;
 
+/** Targets named in a grouped row before the rest are folded away. */
+const TARGETS_SHOWN = 24;
+
 /** A rule on this many targets or more, at medium or below, is one line in each target's section. */
 export const COMMON_MIN_TARGETS = 3;
 
@@ -219,7 +222,12 @@ function groupRow(g: FindingGroup, rule: RuleInfo | undefined, state?: 'fixed'):
       : `<span class="msg">${escapeHtml(rule?.title ?? g.ruleId)}</span><details class="each"><summary>${g.members.length} findings</summary><ul>${g.members
           .map((m) => `<li>${escapeHtml(m.finding.message)}${m.finding.evidence ? ` <span class="ev">${escapeHtml(m.finding.evidence)}</span>` : ''}</li>`)
           .join('')}</ul></details>`;
-  const list = targets.map(([i, t]) => `<li><a href="#target-${i}">${escapeHtml(t.name)}</a></li>`).join('');
+  const item = ([i, t]: [number, TargetResult]) => `<li><a href="#target-${i}">${escapeHtml(t.name)}</a></li>`;
+  // a rule on hundreds of containers: the first ones in view, the rest one click away
+  const list =
+    targets.length > TARGETS_SHOWN
+      ? `${targets.slice(0, TARGETS_SHOWN).map(item).join('')}<li><details><summary>and ${targets.length - TARGETS_SHOWN} more</summary><ul class="targets">${targets.slice(TARGETS_SHOWN).map(item).join('')}</ul></details></li>`
+      : targets.map(item).join('');
   const baseline = state === 'fixed' ? 'fixed' : nNew ? 'new' : g.members.some((m) => m.finding.baseline === 'unchanged') ? 'unchanged' : '';
   return `<tr class="${state === 'fixed' ? 'fixed' : 'group'}" data-severity="${escapeHtml(g.severity)}" data-baseline="${baseline}" data-rule="${escapeHtml(g.ruleId)}" data-targets="${g.targetCount}">
 <td>${severityBadge(g.severity)}${tag}</td>
