@@ -257,7 +257,8 @@ function targetSection(t: TargetResult, index: number, rules: Map<string, RuleIn
         .map((f) => `<a class="common-rule" href="#rule-${escapeHtml(f.ruleId)}" data-severity="${escapeHtml(f.severity)}" data-baseline="${escapeHtml(f.baseline ?? '')}" title="${escapeHtml(f.message)}"><code>${escapeHtml(f.ruleId)}</code> ${escapeHtml(rules.get(f.ruleId)?.title ?? '')}</a>`)
         .join(' · ')}</p>`
     : '';
-  const none = !t.findings.length && !t.errors.length ? '<p class="none">no findings</p>' : '';
+  const fixedHere = t.fixed?.length ? ` now; ${t.fixed.length} fixed since the baseline (<a href="#diff">see above</a>)` : '';
+  const none = !t.findings.length && !t.errors.length ? `<p class="none">no findings${fixedHere}</p>` : '';
   return `<section data-target="${index}" id="target-${index}">
 <h2>${escapeHtml(t.kind)} ${escapeHtml(t.name)} <small class="meta">(<span class="shown">${t.findings.length}</span> shown of ${t.findings.length})</small></h2>
 ${props}${errors}${table}${sharedLine}${none}
