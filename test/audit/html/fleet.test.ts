@@ -128,6 +128,7 @@ describe.each([1400, 375])('fleet report at %i px', (width) => {
     const fixed = await page.locator('#fixed-findings tr.fixed').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-rule')}: ${[...r.querySelectorAll('ul.targets li')].map((li) => li.textContent).join(', ')}`));
     // worst first, each rule once with the targets it was fixed on
     expect(fixed).toEqual(['CT001: report-removed', 'CT013: report-removed, report-base-2']);
+    expect(await page.locator('section[data-target]', { hasText: 'container report-removed' }).locator('p.none').textContent()).toBe('no findings now; 2 fixed since the baseline (see above)');
     await page.screenshot({ path: join(dir, `diff-${width}.png`) });
     await page.close();
   });
