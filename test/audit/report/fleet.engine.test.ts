@@ -5,7 +5,8 @@
  * started): the container audit reads their configuration, which is what these rules judge.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,9 @@ beforeAll(() => {
 
 afterAll(() => {
   spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+  // the server leaves its socket file behind
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  rmSync(join(tmpdir(), `${prefix}.txt`), { force: true });
   docker(['rm', '-f', names.hardened, names.priv, names.sock, ...names.base], { allowFail: true });
 });
 
@@ -59,7 +63,7 @@ describe('table in an 80-column tmux pane', () => {
     expect(screen).toContain('__exit=0');
     expect(tmux(['display-message', '-p', '-t', prefix, '#{pane_width}']).trim()).toBe('80');
     const out = screen.slice(0, screen.indexOf('__exit='));
-    writeFileSync(`${tmpdir()}/${prefix}.txt`, out);
+    writeFileSync(join(tmpdir(), `${prefix}.txt`), out);
     const lines = out.split('\n');
     const over = lines.filter((l) => [...l.trimEnd()].length > 80);
     expect(over).toEqual([]);
