@@ -5,9 +5,8 @@
  * started): the container audit reads their configuration, which is what these rules judge.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, TEST_IMAGE } from '../../helpers/engine.js';
@@ -17,6 +16,7 @@ import type { Report } from '../../../src/audit/model.js';
 import { passedChecks } from '../../../src/audit/report/worst-first.js';
 
 const bin = fileURLToPath(new URL('../../../bin/bulkhead.js', import.meta.url));
+const reportsDir = fileURLToPath(new URL('../../../reports/table-tmux/', import.meta.url));
 const prefix = `report-tty-${process.pid}`;
 const socket = `${prefix}-tmux`;
 const names = {
@@ -43,7 +43,6 @@ afterAll(() => {
   spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
   // the server leaves its socket file behind
   rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
-  rmSync(join(tmpdir(), `${prefix}.txt`), { force: true });
   docker(['rm', '-f', names.hardened, names.priv, names.sock, ...names.base], { allowFail: true });
 });
 
@@ -63,7 +62,9 @@ describe('table in an 80-column tmux pane', () => {
     expect(screen).toContain('__exit=0');
     expect(tmux(['display-message', '-p', '-t', prefix, '#{pane_width}']).trim()).toBe('80');
     const out = screen.slice(0, screen.indexOf('__exit='));
-    writeFileSync(join(tmpdir(), `${prefix}.txt`), out);
+    // kept for a person to look at (reports/ is git-ignored)
+    mkdirSync(reportsDir, { recursive: true });
+    writeFileSync(join(reportsDir, 'table-80-columns.txt'), out);
     const lines = out.split('\n');
     const over = lines.filter((l) => [...l.trimEnd()].length > 80);
     expect(over).toEqual([]);
