@@ -6,6 +6,7 @@ import { SEVERITIES, type Report } from '../audit/model.js';
 import { failingFindings, type FailOn } from '../audit/report/build.js';
 import { applyBaseline, readBaseline } from '../audit/report/baseline.js';
 import { FORMATTERS, isFormatName } from '../audit/report/formatters/index.js';
+import { terminalWidth } from '../audit/report/terminal-width.js';
 import { findRule } from '../audit/rules/registry.js';
 import { applyAuditConfig, loadAuditConfig, type AuditConfig } from '../audit/config.js';
 import { ExitCode } from './exit-codes.js';
@@ -69,7 +70,9 @@ export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: 
   if (opts.baseline) applyBaseline(report, readBaseline(opts.baseline));
   const formatter = await FORMATTERS[opts.format]();
   const color = !opts.output && ctx.io.stdout.isTTY === true && !ctx.io.env.NO_COLOR;
-  const text = formatter(report, { color });
+  // a file gets the width of a terminal that is not known; stdout gets its own
+  const width = opts.output ? terminalWidth({}, ctx.io.env) : terminalWidth(ctx.io.stdout, ctx.io.env);
+  const text = formatter(report, { color, width });
   if (opts.output) {
     try {
       writeFileSync(opts.output, text);

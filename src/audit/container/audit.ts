@@ -90,6 +90,7 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
     }
     try {
       target.findings = runRules(containerRules, facts, { kind: 'container', name: target.name });
+      target.evaluated = containerRules.map((r) => r.meta.id);
     } catch (err) {
       throw new BulkheadError('internal', `container rules failed on ${facts.name}: ${describeError(err)}`, { cause: err });
     }

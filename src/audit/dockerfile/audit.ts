@@ -21,9 +21,10 @@ export interface DockerfileAuditOptions {
 }
 
 /** Runs the rules over one file's facts, applies inline suppressions, then reports unused ones. */
-export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<Rule<DockerfileFacts>> = dockerfileRules): { findings: Finding[]; errors: TargetError[] } {
+export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<Rule<DockerfileFacts>> = dockerfileRules): { findings: Finding[]; errors: TargetError[]; evaluated: string[] } {
   const findings: Finding[] = [];
   const errors: TargetError[] = [];
+  const evaluated: string[] = [];
   const seenKeys = new Map<string, number>();
   const toFinding = (rule: Rule<DockerfileFacts>, d: ReturnType<Rule<DockerfileFacts>['check']>[number]): Finding => {
     const base = d.key ?? `${d.location?.stage ?? ''}|${d.message}`;
@@ -41,6 +42,7 @@ export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<
   const run = (rule: Rule<DockerfileFacts>): void => {
     try {
       for (const d of rule.check(facts)) findings.push(toFinding(rule, d));
+      evaluated.push(rule.meta.id);
     } catch (err) {
       // one broken rule must not hide the others' findings
       errors.push({ message: `rule ${rule.meta.id} failed: ${(err as Error).message}`, location: { path: facts.path } });
@@ -62,7 +64,7 @@ export function runDockerfileRules(facts: DockerfileFacts, rules: ReadonlyArray<
   findings.length = 0;
   findings.push(...kept);
   if (rules.includes(unusedSuppression)) run(unusedSuppression);
-  return { findings, errors };
+  return { findings, errors, evaluated };
 }
 
 function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): TargetResult {
@@ -91,8 +93,9 @@ function auditOne(input: DockerfileInput, options: DockerfileAuditOptions): Targ
     ? buildContextFacts(contextDir, input.path, options.cwd, contextSources(parsed.facts))
     : unknownContext('the Dockerfile was read from stdin and no --context was given');
   target.errors.push(...parsed.errors);
-  const { findings, errors } = runDockerfileRules(parsed.facts, options.rules);
+  const { findings, errors, evaluated } = runDockerfileRules(parsed.facts, options.rules);
   target.findings = findings;
+  target.evaluated = evaluated;
   target.errors.push(...errors);
   target.properties = { audited: true, stages: parsed.facts.stages.length, instructions: parsed.facts.instructions.length };
   return target;

@@ -22,9 +22,10 @@ export interface ImageAuditOptions extends ImageReadOptions {
 }
 
 /** Runs every image rule over the facts; one broken rule does not hide the others. */
-export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<ImageFacts>> = imageRules): { findings: Finding[]; errors: TargetError[] } {
+export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<ImageFacts>> = imageRules): { findings: Finding[]; errors: TargetError[]; evaluated: string[] } {
   const findings: Finding[] = [];
   const errors: TargetError[] = [];
+  const evaluated: string[] = [];
   const seen = new Map<string, number>();
   for (const rule of rules) {
     try {
@@ -37,11 +38,12 @@ export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<Image
         if (d.evidence) f.evidence = d.evidence;
         findings.push(f);
       }
+      evaluated.push(rule.meta.id);
     } catch (err) {
       errors.push({ message: `rule ${rule.meta.id} failed: ${(err as Error).message}` });
     }
   }
-  return { findings, errors };
+  return { findings, errors, evaluated };
 }
 
 /** Facts to a TargetResult: findings (less what the allowlists accept), read errors, and a few properties worth showing. */
@@ -49,7 +51,7 @@ export function imageTargetResult(facts: ImageFacts, rules?: ReadonlyArray<Rule<
   const ran = runImageRules(facts, rules);
   const errors = ran.errors;
   const findings = allowlists ? applyAllowlists(ran.findings, contentHashes(facts), allowlists) : ran.findings;
-  const target: TargetResult = { kind: 'image', name: facts.name, findings, errors: [...facts.errors.map((message) => ({ message })), ...errors] };
+  const target: TargetResult = { kind: 'image', name: facts.name, findings, errors: [...facts.errors.map((message) => ({ message })), ...errors], evaluated: ran.evaluated };
   const properties: Record<string, string | number | boolean> = { layers: facts.layers.length };
   if (facts.id) properties.imageId = facts.id;
   const bytes = facts.layers.reduce((n, l) => n + (l.duplicateOf === undefined ? (l.scan?.bytes ?? 0) : 0), 0);
