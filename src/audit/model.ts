@@ -77,6 +77,11 @@ export interface TargetResult {
   errors: TargetError[];
   /** findings of a baseline that are gone now (--baseline) */
   fixed?: Finding[];
+  /**
+   * set by --baseline on a target that was in the baseline and is absent from this run (a
+   * removed container): it has no findings, and all its baseline findings are in `fixed`
+   */
+  removed?: true;
   /** facts worth showing beside findings (image id, engine version, ...) */
   properties?: Record<string, string | number | boolean>;
 }

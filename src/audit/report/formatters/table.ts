@@ -29,10 +29,17 @@ export const formatTable: Formatter = (report, { color }) => {
   for (const t of report.targets) {
     out.push(`${t.kind} ${t.name}`);
     for (const e of t.errors) out.push(`  error: ${e.location?.path ?? t.name}${e.location?.line ? `:${e.location.line}` : ''}: ${e.message}`);
-    if (t.findings.length === 0) {
-      out.push(t.errors.length ? '' : '  no findings\n');
+    const fixed = t.fixed?.length ? `  fixed since the baseline: ${t.fixed.length} (${[...new Set(t.fixed.map((f) => f.ruleId))].join(', ')})` : '';
+    if (t.removed) {
+      out.push('  target removed since the baseline', `${fixed}\n`);
       continue;
     }
+    if (t.findings.length === 0) {
+      out.push(fixed || (t.errors.length ? '' : '  no findings\n'));
+      if (fixed) out.push('');
+      continue;
+    }
+    if (fixed) out.push(fixed);
     const rows = t.findings.map((f) => [where(f, t.name), f.ruleId, sev(f.severity), f.baseline === 'new' ? `[new] ${f.message}` : f.message]);
     out.push(
       table([['location', 'rule', 'severity', 'message'], ...rows], {
@@ -44,6 +51,11 @@ export const formatTable: Formatter = (report, { color }) => {
   }
   const counts = countBySeverity(report.targets.flatMap((t) => t.findings));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  out.push(`${total} finding(s): ${(['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${counts[s]} ${s}`).join(', ')}`);
+  const all = report.targets.flatMap((t) => t.findings);
+  const withBaseline = all.some((f) => f.baseline !== undefined) || report.targets.some((t) => t.fixed !== undefined);
+  const diff = withBaseline
+    ? `; since the baseline: ${all.filter((f) => f.baseline === 'new').length} new, ${report.targets.reduce((n, t) => n + (t.fixed?.length ?? 0), 0)} fixed`
+    : '';
+  out.push(`${total} finding(s): ${(['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${counts[s]} ${s}`).join(', ')}${diff}`);
   return `${out.join('\n')}\n`;
 };
