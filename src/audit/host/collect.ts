@@ -6,7 +6,7 @@ import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { DaemonJson, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import type { DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
 import { ENGINE_FILES, TLS_FILES } from './engine-files.js';
 
 export interface HostFileAccess {
@@ -15,6 +15,8 @@ export interface HostFileAccess {
   /** for tests: where /proc and /etc are */
   procRoot?: string;
   etcRoot?: string;
+  /** for tests: the root filesystem the data root is compared with */
+  fsRoot?: string;
 }
 
 /** Images whose user is checked at most, so a host with thousands of images still audits quickly. */
@@ -190,19 +192,28 @@ export function auditdWatches(etcRoot: string): { configDir: string | undefined;
   return { configDir: dir, watched: [...watched].sort() };
 }
 
-/** Whether the data root (or a directory above it, other than /) is its own mount. */
-function dataRootMount(path: string, procRoot: string): { path: string; separateMount: boolean } {
-  let mountPoints: string[] = [];
+/**
+ * The data root's filesystem against /'s, by device (st_dev): a mount point alone says nothing,
+ * since a bind mount of a directory on / is a mount point on the same filesystem.
+ */
+export function dataRootFacts(path: string, procRoot: string, fsRoot = '/'): DataRootFacts | string {
+  let device: number;
+  let rootDevice: number;
   try {
-    mountPoints = readFileSync(`${procRoot}/self/mountinfo`, 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[4] ?? '')
-      .filter(Boolean);
-  } catch {
-    // no mount table: say "not separate" rather than guess
+    device = statSync(path).dev;
+    rootDevice = statSync(fsRoot).dev;
+  } catch (err) {
+    return `${path}: cannot stat the engine data root (${(err as NodeJS.ErrnoException).code ?? 'error'}); data root check skipped`;
   }
-  const separateMount = mountPoints.some((m) => m !== '/' && (path === m || path.startsWith(`${m}/`)) && !m.startsWith(`${path}/`));
-  return { path, separateMount };
+  let mountPoint = false;
+  try {
+    mountPoint = readFileSync(`${procRoot}/self/mountinfo`, 'utf8')
+      .split('\n')
+      .some((l) => l.split(' ')[4] === path);
+  } catch {
+    // no mount table: the device comparison decides alone
+  }
+  return { path, device, rootDevice, mountPoint };
 }
 
 function component(v: EngineVersion, name: string): string | undefined {
@@ -258,7 +269,11 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
     facts.engineFiles = engineFiles(daemonJson.config);
     facts.auditd = auditdWatches(etcRoot);
   }
-  if (local && typeof info.DockerRootDir === 'string') facts.dataRoot = dataRootMount(info.DockerRootDir, procRoot);
+  if (local && typeof info.DockerRootDir === 'string') {
+    const dataRoot = dataRootFacts(info.DockerRootDir, procRoot, access.fsRoot);
+    if (typeof dataRoot === 'string') problems.push(dataRoot);
+    else facts.dataRoot = dataRoot;
+  }
   try {
     facts.images = await imagesSummary(engine);
   } catch (err) {

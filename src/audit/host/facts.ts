@@ -26,8 +26,17 @@ export interface HostFacts {
   engineFiles?: EngineFileFacts[];
   /** local engines only: auditd watches (CIS 1.1.x); undefined configDir = auditd not configured */
   auditd?: { configDir: string | undefined; watched: string[] };
-  /** local engines only: the data root and whether it is its own mount */
-  dataRoot?: { path: string; separateMount: boolean };
+  /** local engines only: the data root's device against the root filesystem's */
+  dataRoot?: DataRootFacts;
+}
+
+export interface DataRootFacts {
+  path: string;
+  /** stat st_dev of the data root and of / : equal means the same filesystem, whatever is mounted */
+  device: number;
+  rootDevice: number;
+  /** the data root is a mount point (a bind mount of a directory on / is one, and not separate) */
+  mountPoint: boolean;
 }
 
 export interface EngineFileFacts {

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditdWatches, readDaemonJson } from '../../../src/audit/host/collect.js';
+import { spawnSync } from 'node:child_process';
+import { auditdWatches, dataRootFacts, readDaemonJson } from '../../../src/audit/host/collect.js';
+import { dataRootNotSeparate } from '../../../src/audit/rules/host/data-root-not-separate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bulkhead-hostfiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +47,53 @@ describe('auditdWatches', () => {
     writeFileSync(join(etc, 'audit', 'audit.rules'), '-D\n-w /usr/bin/dockerd -k docker\n');
     writeFileSync(join(etc, 'audit', 'rules.d', 'docker.rules'), '-w /etc/docker/ -p wa -k docker\n-a always,exit -F path=/usr/bin/runc -F perm=x -k docker\n# -w /var/lib/docker\n');
     expect(auditdWatches(etc)).toEqual({ configDir: join(etc, 'audit'), watched: ['/etc/docker', '/usr/bin/dockerd', '/usr/bin/runc'] });
+  });
+});
+
+describe('dataRootFacts (HS023) on real directories', () => {
+  const hs023 = (path: string) => {
+    const facts = dataRootFacts(path, '/proc');
+    if (typeof facts === 'string') throw new Error(facts);
+    return { facts, findings: dataRootNotSeparate.check({ dataRoot: facts } as Parameters<typeof dataRootNotSeparate.check>[0]) };
+  };
+
+  it('a bind mount of a directory on the root filesystem is a mount point and not separate', () => {
+    const src = join(dir, 'bind-src');
+    const target = join(dir, 'bind-target');
+    mkdirSync(src);
+    mkdirSync(target);
+    const mount = spawnSync('mount', ['--bind', src, target], { encoding: 'utf8' });
+    expect(mount.status, mount.stderr).toBe(0);
+    try {
+      const { facts, findings } = hs023(target);
+      expect(facts.mountPoint).toBe(true);
+      // dir is under tmpdir(); compare with the device of the filesystem it really is on
+      expect(facts.device).toBe(hs023(src).facts.device);
+      if (facts.device === facts.rootDevice) expect(findings[0]?.message).toMatch(/is a mount point on the same device as \/ \(a bind mount/);
+      else expect(findings).toEqual([]);
+    } finally {
+      spawnSync('umount', [target]);
+    }
+  });
+
+  it('a directory on another filesystem (tmpfs /dev/shm) is separate', () => {
+    const shm = mkdtempSync('/dev/shm/bulkhead-dataroot-');
+    try {
+      const { facts, findings } = hs023(shm);
+      expect(facts.device).not.toBe(facts.rootDevice);
+      expect(findings).toEqual([]);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
+  });
+
+  it('a directory on / itself is not separate', () => {
+    const { facts, findings } = hs023('/etc');
+    expect(facts.mountPoint).toBe(false);
+    expect(findings[0]?.message).toBe('engine data root /etc is on the root filesystem, so it is not a separate filesystem');
+  });
+
+  it('a data root that cannot be stat-ed is a problem line, not a guess', () => {
+    expect(dataRootFacts(join(dir, 'no-such-root'), '/proc')).toMatch(/no-such-root: cannot stat the engine data root \(ENOENT\); data root check skipped$/);
   });
 });

@@ -36,7 +36,7 @@ function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
     containersStopped: 2,
     engineFiles: [{ path: '/etc/docker', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }],
     auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd', '/run/containerd', '/var/lib/docker', '/etc/docker', '/lib/systemd/system/docker.service', '/lib/systemd/system/docker.socket', '/etc/docker/daemon.json', '/usr/bin/containerd', '/usr/bin/runc'] },
-    dataRoot: { path: '/var/lib/docker', separateMount: true },
+    dataRoot: { path: '/var/lib/docker', device: 2049, rootDevice: 2050, mountPoint: true },
     ...overrides,
   };
 }
@@ -95,7 +95,10 @@ const cases: Case[] = [
   ['HS022', 'auditd not configured', { auditd: { configDir: undefined, watched: [] } }, 1],
   ['HS022', 'only dockerd watched', { auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd'] } }, 8],
   ['HS022', 'remote engine: unknown', { auditd: undefined }, 0],
-  ['HS023', 'data root on /', { dataRoot: { path: '/var/lib/docker', separateMount: false } }, 1],
+  ['HS023', 'data root a directory on /', { dataRoot: { path: '/var/lib/docker', device: 2050, rootDevice: 2050, mountPoint: false } }, 1],
+  ['HS023', 'data root a bind mount of a directory on / (same device)', { dataRoot: { path: '/var/lib/docker', device: 2050, rootDevice: 2050, mountPoint: true } }, 1],
+  ['HS023', 'data root a directory under a separate /var', { dataRoot: { path: '/var/lib/docker', device: 2051, rootDevice: 2050, mountPoint: false } }, 0],
+  ['HS023', 'data root unknown (remote)', { dataRoot: undefined }, 0],
   ['HS024', 'iptables off', { daemon: { ...good.daemon, iptables: false } }, 1],
   ['HS024', 'iptables unknown (remote)', { daemon: { ...good.daemon, iptables: undefined } }, 0],
   ['HS025', 'aufs', { storageDriver: 'aufs' }, 1],
