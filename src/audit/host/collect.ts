@@ -7,7 +7,7 @@ import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
 import type { DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
-import { ENGINE_FILES, TLS_FILES } from './engine-files.js';
+import { CONTAINERD_SOCKET, ENGINE_FILES, TLS_FILES, containerdSockets } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -143,7 +143,7 @@ async function imagesSummary(engine: EngineClient): Promise<ImagesSummary> {
   };
 }
 
-function engineFiles(config: Record<string, unknown> | undefined): EngineFileFacts[] {
+function engineFiles(config: Record<string, unknown> | undefined, flags: ReadonlyMap<string, readonly string[]>): EngineFileFacts[] {
   const out: EngineFileFacts[] = [];
   const add = (path: string, maxMode: number, rootOwned: boolean, cis: string[]) => {
     try {
@@ -154,6 +154,7 @@ function engineFiles(config: Record<string, unknown> | undefined): EngineFileFac
     }
   };
   for (const f of ENGINE_FILES) for (const p of f.paths) add(p, f.maxMode, f.rootOwned, f.cis);
+  for (const p of containerdSockets(flags, config)) add(p, CONTAINERD_SOCKET.maxMode, CONTAINERD_SOCKET.rootOwned, CONTAINERD_SOCKET.cis);
   for (const t of TLS_FILES) {
     const p = config?.[t.key];
     if (typeof p === 'string') add(p, t.maxMode, true, t.cis);
@@ -266,7 +267,7 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   };
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
-    facts.engineFiles = engineFiles(daemonJson.config);
+    facts.engineFiles = engineFiles(daemonJson.config, localSettings?.flags ?? new Map());
     facts.auditd = auditdWatches(etcRoot);
   }
   if (local && typeof info.DockerRootDir === 'string') {

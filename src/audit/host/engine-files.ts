@@ -16,8 +16,28 @@ export const ENGINE_FILES: readonly EngineFileExpectation[] = [
   { paths: ['/lib/systemd/system/docker.socket', '/usr/lib/systemd/system/docker.socket', '/etc/systemd/system/docker.socket'], maxMode: 0o644, rootOwned: true, cis: ['3.3', '3.4'] },
   { paths: ['/etc/docker'], maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] },
   { paths: ['/etc/default/docker'], maxMode: 0o644, rootOwned: true, cis: ['3.19', '3.20'] },
-  { paths: ['/run/containerd/containerd.sock'], maxMode: 0o660, rootOwned: true, cis: ['3.23', '3.24'] },
 ];
+
+/** containerd's socket (CIS 3.23, 3.24): where it is depends on the daemon, see containerdSockets. */
+export const CONTAINERD_SOCKET: Omit<EngineFileExpectation, 'paths'> = { maxMode: 0o660, rootOwned: true, cis: ['3.23', '3.24'] };
+
+/** dockerd's default --exec-root; the containerd it starts itself listens under it. */
+const DEFAULT_EXEC_ROOT = '/var/run/docker';
+
+/**
+ * Where containerd listens for this dockerd: the socket named by --containerd or "containerd"
+ * when it uses another containerd, else the one dockerd starts itself under its exec root
+ * (<exec-root>/containerd/containerd.sock, /var/run/docker/containerd/containerd.sock by
+ * default); and the system containerd's /run/containerd/containerd.sock, which dockerd uses when
+ * it runs and which controls containers all the same. Paths that do not exist are skipped later.
+ */
+export function containerdSockets(flags: ReadonlyMap<string, readonly string[]>, config: Record<string, unknown> | undefined): string[] {
+  const fromConfig = (key: string) => (typeof config?.[key] === 'string' ? (config[key] as string) : undefined);
+  const explicit = flags.get('containerd')?.at(-1) ?? fromConfig('containerd');
+  const execRoot = (flags.get('exec-root')?.at(-1) ?? fromConfig('exec-root') ?? DEFAULT_EXEC_ROOT).replace(/\/+$/, '');
+  const own = explicit?.replace(/^unix:\/\//, '') ?? `${execRoot}/containerd/containerd.sock`;
+  return [...new Set([own, '/run/containerd/containerd.sock'])];
+}
 
 /** daemon.json keys naming TLS files, with their widest mode (keys stay private to root). */
 export const TLS_FILES: ReadonlyArray<{ key: string; maxMode: number; cis: string[] }> = [

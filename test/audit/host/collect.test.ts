@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { auditdWatches, dataRootFacts, readDaemonJson } from '../../../src/audit/host/collect.js';
+import { containerdSockets } from '../../../src/audit/host/engine-files.js';
 import { dataRootNotSeparate } from '../../../src/audit/rules/host/data-root-not-separate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bulkhead-hostfiles-'));
@@ -95,5 +96,17 @@ describe('dataRootFacts (HS023) on real directories', () => {
 
   it('a data root that cannot be stat-ed is a problem line, not a guess', () => {
     expect(dataRootFacts(join(dir, 'no-such-root'), '/proc')).toMatch(/no-such-root: cannot stat the engine data root \(ENOENT\); data root check skipped$/);
+  });
+});
+
+describe('containerdSockets: where containerd listens for this dockerd', () => {
+  it.each([
+    ['no flags: the containerd dockerd starts under its default exec root, and the system one', {}, {}, ['/var/run/docker/containerd/containerd.sock', '/run/containerd/containerd.sock']],
+    ['--exec-root', { 'exec-root': ['/srv/exec/'] }, {}, ['/srv/exec/containerd/containerd.sock', '/run/containerd/containerd.sock']],
+    ['"exec-root" in daemon.json', {}, { 'exec-root': '/opt/x' }, ['/opt/x/containerd/containerd.sock', '/run/containerd/containerd.sock']],
+    ['--containerd names the system one', { containerd: ['/run/containerd/containerd.sock'] }, {}, ['/run/containerd/containerd.sock']],
+    ['"containerd" in daemon.json', {}, { containerd: 'unix:///srv/c.sock' }, ['/srv/c.sock', '/run/containerd/containerd.sock']],
+  ])('%s', (_name, flags, config, expected) => {
+    expect(containerdSockets(new Map(Object.entries(flags)), config)).toEqual(expected);
   });
 });

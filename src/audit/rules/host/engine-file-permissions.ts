@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { HostFacts } from '../../host/facts.js';
-import { ENGINE_FILES, TLS_FILES } from '../../host/engine-files.js';
+import { CONTAINERD_SOCKET, ENGINE_FILES, TLS_FILES } from '../../host/engine-files.js';
 
 export const engineFilePermissions: Rule<HostFacts> = {
   meta: {
@@ -12,7 +12,7 @@ export const engineFilePermissions: Rule<HostFacts> = {
     rationale:
       "The engine's systemd units, /etc/docker, /etc/default/docker, the containerd socket and the TLS certificate and key decide how the engine starts and who may talk to it. Anyone who can write them (or read the TLS key) controls the engine at its next start, or impersonates it.",
     fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files and /etc/default/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key).',
-    cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...TLS_FILES.flatMap((t) => t.cis)])],
+    cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...CONTAINERD_SOCKET.cis, ...TLS_FILES.flatMap((t) => t.cis)])],
   },
   check: (h) =>
     (h.engineFiles ?? []).flatMap((f) => {
