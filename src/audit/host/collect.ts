@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
@@ -7,7 +7,7 @@ import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
 import type { DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
-import { CONTAINERD_SOCKET, ENGINE_FILES, TLS_FILES, containerdSockets } from './engine-files.js';
+import { CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -162,6 +162,47 @@ function engineFiles(config: Record<string, unknown> | undefined, flags: Readonl
   return out;
 }
 
+/**
+ * Owner and mode of everything under certs.d (the directory itself, each registry's directory
+ * and its files), within REGISTRY_CERTS' depth and count bounds; symlinks are followed for the
+ * mode the engine sees but not walked into. A missing certs.d gives nothing.
+ */
+export function registryCertFiles(certsDir: string): EngineFileFacts[] {
+  const c = REGISTRY_CERTS;
+  const out: EngineFileFacts[] = [];
+  const walk = (path: string, depth: number) => {
+    if (out.length >= c.maxEntries) return;
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      return; // gone meanwhile, or a dangling link
+    }
+    const dir = st.isDirectory();
+    const maxMode = dir ? c.dirMaxMode : path.endsWith('.key') ? c.keyMaxMode : c.fileMaxMode;
+    out.push({ path, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, maxMode, rootOwned: c.rootOwned, cis: [...c.cis] });
+    if (!dir || depth >= c.maxDepth) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isSymbolicLink()) {
+        try {
+          if (statSync(`${path}/${e.name}`).isDirectory()) continue;
+        } catch {
+          continue;
+        }
+      }
+      walk(`${path}/${e.name}`, depth + 1);
+    }
+  };
+  walk(certsDir, 0);
+  return out;
+}
+
 /** auditd watches from its rule files: `-w PATH` and `-F path=PATH` / `-F dir=PATH`. */
 export function auditdWatches(etcRoot: string): { configDir: string | undefined; watched: string[] } {
   const dir = `${etcRoot}/audit`;
@@ -267,7 +308,7 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   };
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
-    facts.engineFiles = engineFiles(daemonJson.config, localSettings?.flags ?? new Map());
+    facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map()), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
     facts.auditd = auditdWatches(etcRoot);
   }
   if (local && typeof info.DockerRootDir === 'string') {

@@ -39,6 +39,13 @@ export function containerdSockets(flags: ReadonlyMap<string, readonly string[]>,
   return [...new Set([own, '/run/containerd/containerd.sock'])];
 }
 
+/**
+ * Registry certificates under /etc/docker/certs.d/<registry>/ (CIS 3.7 owned by root:root, 3.8
+ * mode 444 or tighter). Private keys (*.key) stay readable by root alone, as the daemon's TLS key
+ * (3.14); directories must not be writable by others, who could add a CA the engine then trusts.
+ */
+export const REGISTRY_CERTS = { dir: 'docker/certs.d', fileMaxMode: 0o444, keyMaxMode: 0o400, dirMaxMode: 0o755, rootOwned: true, cis: ['3.7', '3.8'], maxDepth: 3, maxEntries: 2000 } as const;
+
 /** daemon.json keys naming TLS files, with their widest mode (keys stay private to root). */
 export const TLS_FILES: ReadonlyArray<{ key: string; maxMode: number; cis: string[] }> = [
   { key: 'tlscacert', maxMode: 0o444, cis: ['3.9', '3.10'] },

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { auditdWatches, dataRootFacts, readDaemonJson } from '../../../src/audit/host/collect.js';
+import { auditdWatches, dataRootFacts, readDaemonJson, registryCertFiles } from '../../../src/audit/host/collect.js';
 import { containerdSockets } from '../../../src/audit/host/engine-files.js';
+import { engineFilePermissions } from '../../../src/audit/rules/host/engine-file-permissions.js';
 import { dataRootNotSeparate } from '../../../src/audit/rules/host/data-root-not-separate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bulkhead-hostfiles-'));
@@ -108,5 +109,48 @@ describe('containerdSockets: where containerd listens for this dockerd', () => {
     ['"containerd" in daemon.json', {}, { containerd: 'unix:///srv/c.sock' }, ['/srv/c.sock', '/run/containerd/containerd.sock']],
   ])('%s', (_name, flags, config, expected) => {
     expect(containerdSockets(new Map(Object.entries(flags)), config)).toEqual(expected);
+  });
+});
+
+describe('registry certificates under certs.d (HS021, CIS 3.7/3.8) on a real directory', () => {
+  const certs = join(dir, 'etc-certs', 'docker', 'certs.d');
+  const reg = join(certs, 'registry.example:5000');
+  const hs021 = () => engineFilePermissions.check({ engineFiles: registryCertFiles(certs) } as Parameters<typeof engineFilePermissions.check>[0]).map((f) => f.message);
+
+  it('root:root, certificates 444, key 400, directories 755: nothing', () => {
+    mkdirSync(reg, { recursive: true, mode: 0o755 });
+    chmodSync(certs, 0o755);
+    chmodSync(reg, 0o755);
+    for (const [f, mode] of [['ca.crt', 0o444], ['client.cert', 0o444], ['client.key', 0o400]] as const) {
+      writeFileSync(join(reg, f), 'x');
+      chmodSync(join(reg, f), mode);
+    }
+    expect(registryCertFiles(certs).map((f) => [f.path.slice(certs.length), f.maxMode.toString(8), f.cis.join(',')])).toEqual([
+      ['', '755', '3.7,3.8'],
+      ['/registry.example:5000', '755', '3.7,3.8'],
+      ['/registry.example:5000/ca.crt', '444', '3.7,3.8'],
+      ['/registry.example:5000/client.cert', '444', '3.7,3.8'],
+      ['/registry.example:5000/client.key', '400', '3.7,3.8'],
+    ]);
+    expect(hs021()).toEqual([]);
+  });
+
+  it('a certificate 644, a key readable by all, a file owned by a user, a directory anyone may write: each reported', () => {
+    chmodSync(join(reg, 'ca.crt'), 0o644);
+    chmodSync(join(reg, 'client.key'), 0o444);
+    chownSync(join(reg, 'client.cert'), 1000, 1000);
+    chmodSync(reg, 0o777);
+    expect(hs021()).toEqual([
+      `${reg} has mode 777, wider than 755`,
+      `${reg}/ca.crt has mode 644, wider than 444`,
+      `${reg}/client.cert is owned by 1000:1000, not root:root`,
+      `${reg}/client.key has mode 444, wider than 400`,
+    ]);
+  });
+
+  it('a symlinked directory is not walked into; a missing certs.d gives nothing', () => {
+    symlinkSync('/etc', join(reg, 'loop'));
+    expect(registryCertFiles(certs).some((f) => f.path.includes('/loop'))).toBe(false);
+    expect(registryCertFiles(join(dir, 'no-certs.d'))).toEqual([]);
   });
 });

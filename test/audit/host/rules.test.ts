@@ -92,6 +92,8 @@ const cases: Case[] = [
   ['HS021', 'unit file writable by its group', { engineFiles: [{ path: '/lib/systemd/system/docker.service', uid: 0, gid: 0, mode: 0o664, maxMode: 0o644, rootOwned: true, cis: ['3.1', '3.2'] }] }, 1],
   ['HS021', '/etc/docker owned by a user, mode 777', { engineFiles: [{ path: '/etc/docker', uid: 1000, gid: 1000, mode: 0o777, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }] }, 2],
   ['HS021', 'TLS key readable by others', { engineFiles: [{ path: '/etc/docker/key.pem', uid: 0, gid: 0, mode: 0o644, maxMode: 0o400, rootOwned: true, cis: ['3.13', '3.14'] }] }, 1],
+  ['HS021', 'registry CA certificate 644 under certs.d', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o644, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 1],
+  ['HS021', 'registry CA certificate 444 root:root', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o444, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 0],
   ['HS022', 'auditd not configured', { auditd: { configDir: undefined, watched: [] } }, 1],
   ['HS022', 'only dockerd watched', { auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd'] } }, 8],
   ['HS022', 'remote engine: unknown', { auditd: undefined }, 0],
