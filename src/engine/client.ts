@@ -24,6 +24,12 @@ export interface ContainerChange {
   Kind: 0 | 1 | 2;
 }
 
+/** GET /containers/{id}/top: ps's column titles and one row per process of the container. */
+export interface ContainerTop {
+  Titles: string[];
+  Processes: string[][];
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -54,6 +60,11 @@ export interface EngineClient {
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;
   containerChanges(id: string): Promise<ContainerChange[]>;
+  /**
+   * GET /containers/{id}/top: the engine runs `ps psArgs` on its host and keeps the processes of
+   * the container's cgroup (so a container sharing the host PID namespace still lists only its own)
+   */
+  topContainer(id: string, psArgs?: string): Promise<ContainerTop>;
   /** GET /containers/{id}/archive: a tar of one path */
   containerArchive(id: string, path: string): Promise<Readable>;
   /** GET /containers/{id}/export: the whole filesystem as a tar */

@@ -8,6 +8,7 @@ import {
   type AttachedStreams,
   type ContainerChange,
   type ContainerCreateOptions,
+  type ContainerTop,
   type EngineClient,
   type EngineVersion,
 } from './client.js';
@@ -203,6 +204,12 @@ export class DockerodeEngineClient implements EngineClient {
       const raw = (await this.docker.getContainer(id).changes()) as unknown;
       const parsed = Buffer.isBuffer(raw) || typeof raw === 'string' ? (JSON.parse(String(raw)) as unknown) : raw;
       return Array.isArray(parsed) ? (parsed as ContainerChange[]) : [];
+    });
+  }
+  topContainer(id: string, psArgs?: string): Promise<ContainerTop> {
+    return this.call(`top of container ${id}`, async () => {
+      const top = (await this.docker.getContainer(id).top(psArgs === undefined ? {} : { ps_args: psArgs })) as Partial<ContainerTop> | null;
+      return { Titles: top?.Titles ?? [], Processes: top?.Processes ?? [] };
     });
   }
   containerArchive(id: string, path: string): Promise<Readable> {

@@ -6,7 +6,7 @@ import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { containerRules } from '../rules/container/index.js';
 import { runRules } from './run-rules.js';
-import { containerFactsFromInspect, engineConfinement } from './normalize.js';
+import { TOP_PS_ARGS, containerFactsFromInspect, engineConfinement, processesFromTop } from './normalize.js';
 import type { EngineConfinement } from './facts.js';
 import { scanContainerFiles, type FsMode } from './files.js';
 import { mapLimit } from './map-limit.js';
@@ -67,6 +67,14 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
       } catch (err) {
         if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
         // unreadable: judged by its name alone, as before
+      }
+    }
+    if (facts.running) {
+      try {
+        facts.processes = processesFromTop(await engine.topContainer(facts.id, TOP_PS_ARGS));
+      } catch (err) {
+        if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
+        facts.processes = { known: false, reason: `processes not listed: ${describeError(err)}` };
       }
     }
     const target: TargetResult = {
