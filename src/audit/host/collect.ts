@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
@@ -6,8 +6,8 @@ import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
-import { CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets } from './engine-files.js';
+import type { AuditdFacts, DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import { AUDITED_PATHS, CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets, type AuditedPathSource } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -203,8 +203,22 @@ export function registryCertFiles(certsDir: string): EngineFileFacts[] {
   return out;
 }
 
-/** auditd watches from its rule files: `-w PATH` and `-F path=PATH` / `-F dir=PATH`. */
-export function auditdWatches(etcRoot: string): { configDir: string | undefined; watched: string[] } {
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+const trimSlashes = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+
+/**
+ * auditd watches from its rule files (audit.rules and rules.d/*.rules): `-w PATH` and
+ * `-F path=PATH` / `-F dir=PATH`, each also resolved through symlinks (/lib is /usr/lib on a
+ * merged-/usr system). `-w` on a directory and `-F dir=` watch the whole tree under it.
+ */
+export function auditdWatches(etcRoot: string): Pick<AuditdFacts, 'configDir' | 'watched' | 'trees'> {
   const dir = `${etcRoot}/audit`;
   let files: string[];
   try {
@@ -214,10 +228,17 @@ export function auditdWatches(etcRoot: string): { configDir: string | undefined;
       statSync(`${dir}/audit.rules`);
       files = [`${dir}/audit.rules`];
     } catch {
-      return { configDir: undefined, watched: [] };
+      return { configDir: undefined, watched: [], trees: [] };
     }
   }
   const watched = new Set<string>();
+  const trees = new Set<string>();
+  const add = (path: string, tree: boolean) => {
+    for (const p of new Set([trimSlashes(path), trimSlashes(realPathOf(path))])) {
+      watched.add(p);
+      if (tree) trees.add(p);
+    }
+  };
   for (const f of files) {
     let text = '';
     try {
@@ -226,12 +247,66 @@ export function auditdWatches(etcRoot: string): { configDir: string | undefined;
       continue;
     }
     for (const line of text.split('\n')) {
+      if (/^\s*#/.test(line)) continue;
       const w = /^\s*-w\s+(\S+)/.exec(line)?.[1];
-      if (w) watched.add(w.replace(/\/+$/, ''));
-      for (const m of line.matchAll(/-F\s+(?:path|dir)=(\S+)/g)) watched.add(m[1]!.replace(/\/+$/, ''));
+      if (w) add(w, true);
+      for (const m of line.matchAll(/-F\s+(path|dir)=(\S+)/g)) add(m[2]!, m[1] === 'dir');
     }
   }
-  return { configDir: dir, watched: [...watched].sort() };
+  return { configDir: dir, watched: [...watched].sort(), trees: [...trees].sort() };
+}
+
+/** Where the AUDITED_PATHS sources are on this host, for the entries that name one. */
+export type AuditedPathSources = Partial<Record<AuditedPathSource, readonly string[]>>;
+
+/** The CIS 1.1 files and directories that exist here, once per item and real path. */
+export function expectedAuditWatches(sources: AuditedPathSources): AuditdFacts['expected'] {
+  const out: AuditdFacts['expected'] = [];
+  for (const item of AUDITED_PATHS) {
+    const seen = new Set<string>();
+    for (const path of [...item.paths, ...(item.also ? (sources[item.also] ?? []) : [])]) {
+      try {
+        statSync(path);
+      } catch {
+        continue; // not on this host
+      }
+      const realPath = realPathOf(path);
+      if (seen.has(realPath)) continue;
+      seen.add(realPath);
+      out.push({ cis: item.cis, path, realPath });
+    }
+  }
+  return out;
+}
+
+function executableOf(procRoot: string, pid: number | undefined): string[] {
+  if (pid === undefined) return [];
+  try {
+    return [readlinkSync(`${procRoot}/${pid}/exe`)];
+  } catch {
+    return [];
+  }
+}
+
+function firstPid(procRoot: string, comm: string): number | undefined {
+  try {
+    for (const e of readdirSync(procRoot)) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        if (readFileSync(`${procRoot}/${e}/comm`, 'utf8').trim() === comm) return Number(e);
+      } catch {
+        // ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
+}
+
+/** auditd's configuration, whether it runs, and the CIS 1.1 paths it should watch here. */
+export function auditdFacts(etcRoot: string, procRoot: string, sources: AuditedPathSources): AuditdFacts {
+  return { ...auditdWatches(etcRoot), running: firstPid(procRoot, 'auditd') !== undefined, expected: expectedAuditWatches(sources) };
 }
 
 /**
@@ -275,8 +350,10 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   let daemonJson: DaemonJson = { path: access.daemonJsonPath ?? '/etc/docker/daemon.json', status: 'remote' };
   let localSettings: { config: Record<string, unknown> | undefined; flags: Map<string, string[]> } | undefined;
   let socket: SocketFacts | undefined;
+  let dockerdPid: number | undefined;
   if (local) {
     const dockerd = pickDockerd(dockerdProcesses(procRoot), endpoint.socketPath!);
+    dockerdPid = dockerd?.pid;
     const flags = parseDockerdFlags(dockerd?.argv ?? []);
     const defaultPath = confinement.rootless ? `${process.env.XDG_CONFIG_HOME ?? `${homedir()}/.config`}/docker/daemon.json` : '/etc/docker/daemon.json';
     daemonJson = readDaemonJson(access.daemonJsonPath ?? flags.get('config-file')?.at(-1) ?? defaultPath);
@@ -309,7 +386,13 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
     facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map()), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
-    facts.auditd = auditdWatches(etcRoot);
+    facts.auditd = auditdFacts(etcRoot, procRoot, {
+      'dockerd-executable': executableOf(procRoot, dockerdPid),
+      'containerd-executable': executableOf(procRoot, firstPid(procRoot, 'containerd')),
+      'data-root': typeof info.DockerRootDir === 'string' ? [info.DockerRootDir] : [],
+      'daemon-json': [daemonJson.path],
+      'containerd-socket': containerdSockets(localSettings?.flags ?? new Map(), daemonJson.config),
+    });
   }
   if (local && typeof info.DockerRootDir === 'string') {
     const dataRoot = dataRootFacts(info.DockerRootDir, procRoot, access.fsRoot);

@@ -24,10 +24,23 @@ export interface HostFacts {
   containersStopped: number;
   /** local engines only: owner/mode of the engine's files that exist (CIS section 3) */
   engineFiles?: EngineFileFacts[];
-  /** local engines only: auditd watches (CIS 1.1.x); undefined configDir = auditd not configured */
-  auditd?: { configDir: string | undefined; watched: string[] };
+  /** local engines only: auditd and what it watches (CIS 1.1.x) */
+  auditd?: AuditdFacts;
   /** local engines only: the data root's device against the root filesystem's */
   dataRoot?: DataRootFacts;
+}
+
+export interface AuditdFacts {
+  /** /etc/audit; undefined = auditd not configured */
+  configDir: string | undefined;
+  /** an auditd process runs on this host */
+  running: boolean;
+  /** paths of -w, -F path= and -F dir= watches in the rule files, as written and resolved through symlinks */
+  watched: string[];
+  /** watches that cover the whole tree under a directory (-w on a directory, -F dir=) */
+  trees: string[];
+  /** the files and directories of the CIS 1.1 list that exist on this host, resolved through symlinks */
+  expected: Array<{ cis: string; path: string; realPath: string }>;
 }
 
 export interface DataRootFacts {

@@ -1,10 +1,11 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { auditdWatches, dataRootFacts, readDaemonJson, registryCertFiles } from '../../../src/audit/host/collect.js';
+import { auditdFacts, auditdWatches, dataRootFacts, readDaemonJson, registryCertFiles } from '../../../src/audit/host/collect.js';
 import { containerdSockets } from '../../../src/audit/host/engine-files.js';
+import { engineFilesNotAudited } from '../../../src/audit/rules/host/engine-files-not-audited.js';
 import { engineFilePermissions } from '../../../src/audit/rules/host/engine-file-permissions.js';
 import { dataRootNotSeparate } from '../../../src/audit/rules/host/data-root-not-separate.js';
 
@@ -40,7 +41,7 @@ describe('readDaemonJson', () => {
 
 describe('auditdWatches', () => {
   it('no /etc/audit: auditd not configured', () => {
-    expect(auditdWatches(join(dir, 'etc-none'))).toEqual({ configDir: undefined, watched: [] });
+    expect(auditdWatches(join(dir, 'etc-none'))).toEqual({ configDir: undefined, watched: [], trees: [] });
   });
 
   it('reads -w and -F path= watches from audit.rules and rules.d', () => {
@@ -48,7 +49,13 @@ describe('auditdWatches', () => {
     mkdirSync(join(etc, 'audit', 'rules.d'), { recursive: true });
     writeFileSync(join(etc, 'audit', 'audit.rules'), '-D\n-w /usr/bin/dockerd -k docker\n');
     writeFileSync(join(etc, 'audit', 'rules.d', 'docker.rules'), '-w /etc/docker/ -p wa -k docker\n-a always,exit -F path=/usr/bin/runc -F perm=x -k docker\n# -w /var/lib/docker\n');
-    expect(auditdWatches(etc)).toEqual({ configDir: join(etc, 'audit'), watched: ['/etc/docker', '/usr/bin/dockerd', '/usr/bin/runc'] });
+    // /usr/bin/runc is a symlink on Debian: its target counts as watched too
+    const runc = realpathSync('/usr/bin/runc');
+    expect(auditdWatches(etc)).toEqual({
+      configDir: join(etc, 'audit'),
+      watched: [...new Set(['/etc/docker', '/usr/bin/dockerd', '/usr/bin/runc', runc])].sort(),
+      trees: ['/etc/docker', '/usr/bin/dockerd'],
+    });
   });
 });
 
@@ -152,5 +159,51 @@ describe('registry certificates under certs.d (HS021, CIS 3.7/3.8) on a real dir
     symlinkSync('/etc', join(reg, 'loop'));
     expect(registryCertFiles(certs).some((f) => f.path.includes('/loop'))).toBe(false);
     expect(registryCertFiles(join(dir, 'no-certs.d'))).toEqual([]);
+  });
+});
+
+describe('auditd watch list completeness (HS022) through the facts collector', () => {
+  const root = join(dir, 'auditd-host');
+  const etc = join(root, 'etc');
+  const proc = join(root, 'proc');
+  // the engine's own files, as the collector learns them from the running daemon
+  const dataRoot = join(root, 'data-root');
+  const daemonJson = join(root, 'daemon.json');
+  const hs022 = () =>
+    engineFilesNotAudited.check({ auditd: auditdFacts(etc, proc, { 'data-root': [dataRoot], 'daemon-json': [daemonJson], 'dockerd-executable': [] }) } as Parameters<typeof engineFilesNotAudited.check>[0]).map((f) => f.message);
+  const rules = (text: string) => writeFileSync(join(etc, 'audit', 'rules.d', 'docker.rules'), text);
+
+  it('auditd configured but not running: one finding, the watch list is moot', () => {
+    mkdirSync(join(etc, 'audit', 'rules.d'), { recursive: true });
+    mkdirSync(dataRoot, { recursive: true });
+    writeFileSync(daemonJson, '{}');
+    mkdirSync(join(proc, '1'), { recursive: true });
+    writeFileSync(join(proc, '1', 'comm'), 'systemd\n');
+    rules('');
+    expect(hs022()).toEqual([`auditd is not running: the watches in ${join(etc, 'audit')} have no effect`]);
+  });
+
+  it('auditd running with no docker watches: every CIS 1.1 path that exists here is reported, with its CIS id', () => {
+    mkdirSync(join(proc, '400'), { recursive: true });
+    writeFileSync(join(proc, '400', 'comm'), 'auditd\n');
+    const messages = hs022();
+    expect(messages).toContain(`${dataRoot} is not watched by auditd (CIS 1.1.5)`);
+    expect(messages).toContain(`${daemonJson} is not watched by auditd (CIS 1.1.11)`);
+    // the fixed paths of the list that exist on this machine are expected too, resolved
+    const runc = realpathSync('/usr/bin/runc');
+    expect(messages).toContain(`/usr/bin/runc${runc !== '/usr/bin/runc' ? ` (${runc})` : ''} is not watched by auditd (CIS 1.1.18)`);
+    expect(messages.some((m) => m.startsWith('/etc/sysconfig/docker'))).toBe(false); // not on Debian
+  });
+
+  it('every existing path watched (a tree watch covers what is under it): nothing', () => {
+    const facts = auditdFacts(etc, proc, { 'data-root': [dataRoot], 'daemon-json': [daemonJson] });
+    // daemon.json is covered by a watch on its directory; the rest are watched one by one
+    rules([`-w ${root} -p wa -k docker`, ...facts.expected.filter((e) => !e.path.startsWith(root)).map((e) => `-w ${e.path} -p wa -k docker`)].join('\n'));
+    expect(hs022()).toEqual([]);
+  });
+
+  it('a watch written with -F path= on a directory does not cover the files under it', () => {
+    rules(readFileSync(join(etc, 'audit', 'rules.d', 'docker.rules'), 'utf8').replace(`-w ${root} -p wa -k docker`, `-a always,exit -F path=${root} -F perm=wa -k docker\n-w ${dataRoot} -k docker`));
+    expect(hs022()).toEqual([`${daemonJson} is not watched by auditd (CIS 1.1.11)`]);
   });
 });

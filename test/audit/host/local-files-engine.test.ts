@@ -2,7 +2,7 @@
  * Host file checks against this machine's real engine: what `audit host` says about the data
  * root's filesystem and the engine's files must agree with what stat says here.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
@@ -65,5 +65,24 @@ describe('HS021 on this machine: the containerd socket', () => {
     const checked = new Set((facts.engineFiles ?? []).map((f) => f.path));
     for (const a of addresses) expect(checked.has(a), `${a} among ${[...checked].join(', ')}`).toBe(true);
     for (const f of facts.engineFiles!.filter((x) => x.path.endsWith('containerd.sock'))) expect(f).toMatchObject({ maxMode: 0o660, cis: ['3.23', '3.24'] });
+  });
+});
+
+describe('HS022 on this machine: the CIS 1.1 paths auditd should watch', () => {
+  it("expects the running dockerd's executable and containerd's socket wherever they are, each file once", () => {
+    const expected = facts.auditd!.expected;
+    const exes = readdirSync('/proc').flatMap((e) => {
+      try {
+        return /^\d+$/.test(e) && readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'dockerd' ? [realpathSync(`/proc/${e}/exe`)] : [];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
+    expect(expected.filter((e) => e.cis === '1.1.3').map((e) => e.realPath).some((r) => exes.includes(r))).toBe(true);
+    for (const a of containerdAddresses()) expect(expected.some((e) => e.cis === '1.1.8' && e.path === a)).toBe(true);
+    for (const cis of new Set(expected.map((e) => e.cis))) {
+      const real = expected.filter((e) => e.cis === cis).map((e) => e.realPath);
+      expect(new Set(real).size, cis).toBe(real.length);
+    }
   });
 });
