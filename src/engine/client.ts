@@ -30,6 +30,16 @@ export interface ContainerTop {
   Processes: string[][];
 }
 
+/** One entry of GET /networks, as far as the audit reads it. */
+export interface NetworkSummary {
+  Name: string;
+  Id: string;
+  Driver: string;
+  Scope?: string;
+  Ingress?: boolean;
+  Options?: Record<string, string> | null;
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -57,6 +67,8 @@ export interface EngineClient {
   /** POST /images/load */
   loadImage(tar: Readable): Promise<void>;
 
+  /** GET /networks, optionally only those of one driver (e.g. "overlay") */
+  listNetworks(options?: { driver?: string }): Promise<NetworkSummary[]>;
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;
   containerChanges(id: string): Promise<ContainerChange[]>;

@@ -11,6 +11,7 @@ import {
   type ContainerTop,
   type EngineClient,
   type EngineVersion,
+  type NetworkSummary,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -190,6 +191,10 @@ export class DockerodeEngineClient implements EngineClient {
       const errLine = body.split('\n').find((l) => l.includes('"error"'));
       if (errLine) throw Object.assign(new Error((JSON.parse(errLine) as { error: string }).error), { statusCode: 500 });
     });
+  }
+  listNetworks(options: { driver?: string } = {}): Promise<NetworkSummary[]> {
+    const filters = options.driver ? JSON.stringify({ driver: [options.driver] }) : undefined;
+    return this.call('list networks', async () => ((await this.docker.listNetworks(filters ? { filters } : {})) as unknown as NetworkSummary[]) ?? []);
   }
   listContainers(options: { all?: boolean; labels?: string[] } = {}) {
     const filters = options.labels?.length ? JSON.stringify({ label: options.labels }) : undefined;

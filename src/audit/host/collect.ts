@@ -6,7 +6,7 @@ import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { AuditdFacts, DaemonJson, DataRootFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
 import { AUDITED_PATHS, CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets, type AuditedPathSource } from './engine-files.js';
 
 export interface HostFileAccess {
@@ -333,6 +333,33 @@ export function dataRootFacts(path: string, procRoot: string, fsRoot = '/'): Dat
   return { path, device, rootDevice, mountPoint };
 }
 
+/** NodeCertExpiry is in nanoseconds (a Go time.Duration). */
+const NS_PER_SECOND = 1e9;
+
+/** GET /info Swarm, plus the overlay networks on a manager. Never GET /swarm: it carries the join tokens. */
+export async function swarmFacts(engine: EngineClient, info: Record<string, unknown>): Promise<SwarmFacts> {
+  const sw = (info.Swarm ?? {}) as {
+    NodeID?: string;
+    ControlAvailable?: boolean;
+    Nodes?: number;
+    Managers?: number;
+    Cluster?: { Spec?: { EncryptionConfig?: { AutoLockManagers?: boolean }; CAConfig?: { NodeCertExpiry?: number } } };
+  };
+  const manager = sw.ControlAvailable === true;
+  const facts: SwarmFacts = { nodeId: sw.NodeID ?? '', manager };
+  if (!manager) return facts;
+  if (typeof sw.Nodes === 'number') facts.nodes = sw.Nodes;
+  if (typeof sw.Managers === 'number') facts.managers = sw.Managers;
+  const spec = sw.Cluster?.Spec;
+  if (typeof spec?.EncryptionConfig?.AutoLockManagers === 'boolean') facts.autoLock = spec.EncryptionConfig.AutoLockManagers;
+  if (typeof spec?.CAConfig?.NodeCertExpiry === 'number') facts.nodeCertExpirySeconds = spec.CAConfig.NodeCertExpiry / NS_PER_SECOND;
+  facts.overlayNetworks = (await engine.listNetworks({ driver: 'overlay' }))
+    .filter((n) => n.Driver === 'overlay')
+    .map((n) => ({ name: n.Name, encrypted: Object.prototype.hasOwnProperty.call(n.Options ?? {}, 'encrypted'), ingress: n.Ingress === true }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return facts;
+}
+
 function component(v: EngineVersion, name: string): string | undefined {
   return v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Version;
 }
@@ -393,6 +420,13 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
       'daemon-json': [daemonJson.path],
       'containerd-socket': containerdSockets(localSettings?.flags ?? new Map(), daemonJson.config),
     });
+  }
+  if (facts.swarmActive) {
+    try {
+      facts.swarm = await swarmFacts(engine, info);
+    } catch (err) {
+      problems.push(`swarm checks skipped: ${(err as Error).message}`);
+    }
   }
   if (local && typeof info.DockerRootDir === 'string') {
     const dataRoot = dataRootFacts(info.DockerRootDir, procRoot, access.fsRoot);

@@ -19,6 +19,8 @@ export interface HostFacts {
   socket?: SocketFacts;
   images?: ImagesSummary;
   swarmActive: boolean;
+  /** GET /info Swarm (and GET /networks on a manager) when the node is in a swarm */
+  swarm?: SwarmFacts;
   /** GET /info Driver */
   storageDriver: string;
   containersStopped: number;
@@ -28,6 +30,25 @@ export interface HostFacts {
   auditd?: AuditdFacts;
   /** local engines only: the data root's device against the root filesystem's */
   dataRoot?: DataRootFacts;
+}
+
+/**
+ * A swarm node's settings, from GET /info Swarm: its Cluster object is GET /swarm without the
+ * join tokens, so the audit never fetches a secret. Cluster-wide settings are known on managers
+ * only (undefined on a worker).
+ */
+export interface SwarmFacts {
+  nodeId: string;
+  /** ControlAvailable: this node is a manager */
+  manager: boolean;
+  nodes?: number;
+  managers?: number;
+  /** Spec.EncryptionConfig.AutoLockManagers */
+  autoLock?: boolean;
+  /** Spec.CAConfig.NodeCertExpiry, in seconds */
+  nodeCertExpirySeconds?: number;
+  /** overlay networks (managers see every one) and whether their data plane is encrypted */
+  overlayNetworks?: Array<{ name: string; encrypted: boolean; ingress: boolean }>;
 }
 
 export interface AuditdFacts {

@@ -121,6 +121,21 @@ const cases: Case[] = [
   ['HS026', 'debug logging', { daemon: { ...good.daemon, debug: true } }, 1],
   ['HS027', 'rootful, no authz plugin', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: [] } }, 1],
   ['HS028', '30 stopped containers', { containersStopped: 30 }, 1],
+  ['HS029', 'a swarm manager', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodes: 3, managers: 3 } }, 1],
+  ['HS029', 'a swarm worker', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 1],
+  ['HS029', 'not in a swarm', {}, 0],
+  ['HS030', 'two managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 2 } }, 1],
+  ['HS030', 'nine managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 9 } }, 1],
+  ['HS030', 'one manager', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 1 } }, 0],
+  ['HS030', 'three managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 3 } }, 0],
+  ['HS030', 'a worker does not know', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 0],
+  ['HS031', 'a plain overlay network and the plain ingress', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, overlayNetworks: [{ name: 'backend', encrypted: false, ingress: false }, { name: 'ingress', encrypted: false, ingress: true }, { name: 'secure', encrypted: true, ingress: false }] } }, 2],
+  ['HS031', 'every overlay network encrypted', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, overlayNetworks: [{ name: 'ingress', encrypted: true, ingress: true }] } }, 0],
+  ['HS032', 'manager without auto-lock', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, autoLock: false } }, 1],
+  ['HS032', 'manager with auto-lock', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, autoLock: true } }, 0],
+  ['HS032', 'a worker does not know', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 0],
+  ['HS033', 'node certificates for a year', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 365 * 86400 } }, 1],
+  ['HS033', 'the 90-day default', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 90 * 86400 } }, 0],
 ];
 
 describe('host rules', () => {
