@@ -78,8 +78,9 @@ export interface TargetResult {
   /** findings of a baseline that are gone now (--baseline) */
   fixed?: Finding[];
   /**
-   * set by --baseline on a target that was in the baseline and is absent from this run (a
-   * removed container): it has no findings, and all its baseline findings are in `fixed`
+   * set by --baseline on a container that was in the baseline and is absent from a run that
+   * listed the engine's containers (removed or stopped): it has no findings, and all its
+   * baseline findings are in `fixed`
    */
   removed?: true;
   /** facts worth showing beside findings (image id, engine version, ...) */

@@ -26,24 +26,31 @@ export function readBaseline(path: string): Report {
 const targetKey = (t: Pick<TargetResult, 'kind' | 'name'>): string => `${t.kind}\u0000${t.name}`;
 
 /**
- * Whether this run saw every target it would have seen: not when a target could not be read at
- * all (an unreachable engine) or a host's containers could not be listed (the host target then
- * has no `containers` count). Only then does a target's absence mean it is gone.
+ * Whether this run saw every container it would have seen: not when a host could not be read at
+ * all (an unreachable engine) or its containers could not be listed (the host target then has no
+ * `containers` count). A container that could not be read is still listed: it does not count.
  */
 export function sawAllTargets(report: Report): boolean {
-  return report.targets.every(
-    (t) => !(t.errors.length > 0 && t.findings.length === 0 && t.properties?.audited !== true) && !(t.kind === 'host' && t.properties?.containers === undefined),
-  );
+  return report.targets.every((t) => t.kind !== 'host' || (t.properties?.containers !== undefined && !(t.errors.length > 0 && t.findings.length === 0)));
+}
+
+export interface BaselineOptions {
+  /**
+   * this run listed the engine's containers rather than auditing the ones named (audit host,
+   * audit container without names): only then is a container of the baseline that is absent
+   * now gone (removed, or no longer running), not merely left out
+   */
+  containersListed?: boolean;
 }
 
 /**
  * Marks each finding new or unchanged against the baseline (by fingerprint), and lists per
- * target the baseline findings that are gone (fixed). A baseline target absent from this run
- * (a removed container) is added as a `removed` target whose baseline findings are all fixed,
- * unless this run could not see all its targets (then its absence proves nothing).
+ * target the baseline findings that are gone (fixed). With `containersListed`, a baseline
+ * container absent from this run is added as a `removed` target whose baseline findings are all
+ * fixed, unless this run could not see all its targets (then its absence proves nothing).
  * Mutates and returns the report.
  */
-export function applyBaseline(report: Report, baseline: Report): Report {
+export function applyBaseline(report: Report, baseline: Report, options: BaselineOptions = {}): Report {
   const before = new Map<string, { target: TargetResult; findings: Finding[] }>();
   for (const t of baseline.targets) {
     const key = targetKey(t);
@@ -61,9 +68,9 @@ export function applyBaseline(report: Report, baseline: Report): Report {
     for (const f of t.findings) f.baseline = oldPrints.has(f.fingerprint) ? 'unchanged' : 'new';
     t.fixed = old.filter((f) => !nowPrints.has(f.fingerprint));
   }
-  if (!sawAllTargets(report)) return report;
+  if (!options.containersListed || !sawAllTargets(report)) return report;
   for (const [key, { target, findings }] of before) {
-    if (present.has(key) || findings.length === 0) continue;
+    if (target.kind !== 'container' || present.has(key) || findings.length === 0) continue;
     report.targets.push({ kind: target.kind, name: target.name, findings: [], errors: [], fixed: findings, removed: true });
   }
   return report;

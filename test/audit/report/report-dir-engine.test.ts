@@ -48,7 +48,7 @@ describe('audit host --report-dir: a removed container', () => {
 
     // the table shows the same against the first run
     const table = await runCli([...args, '--format', 'table', '--baseline', join(dir, readdirSync(dir).filter((f) => f.endsWith('.json')).sort()[0]!)]);
-    expect(table.stdout).toContain(`container ${NAME}\n  target removed since the baseline\n  fixed since the baseline: ${risky.findings.length} (`);
+    expect(table.stdout).toContain(`container ${NAME}\n  target removed or stopped since the baseline\n  fixed since the baseline: ${risky.findings.length} (`);
   }, 90_000);
 });
 

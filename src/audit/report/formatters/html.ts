@@ -173,7 +173,7 @@ function targetSection(t: TargetResult, index: number, rules: Map<string, RuleMe
         ? ''
         : '<p class="none">no findings</p>';
   return `<section data-target="${index}" id="target-${index}">
-<h2>${escapeHtml(t.kind)} ${escapeHtml(t.name)} <small class="meta">(<span class="shown">${t.findings.length}</span> shown of ${t.findings.length})${t.removed ? ' · target removed since the baseline' : ''}</small></h2>
+<h2>${escapeHtml(t.kind)} ${escapeHtml(t.name)} <small class="meta">(<span class="shown">${t.findings.length}</span> shown of ${t.findings.length})${t.removed ? ' · target removed or stopped since the baseline' : ''}</small></h2>
 ${props}${errors}${table}
 </section>`;
 }

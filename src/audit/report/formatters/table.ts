@@ -31,7 +31,7 @@ export const formatTable: Formatter = (report, { color }) => {
     for (const e of t.errors) out.push(`  error: ${e.location?.path ?? t.name}${e.location?.line ? `:${e.location.line}` : ''}: ${e.message}`);
     const fixed = t.fixed?.length ? `  fixed since the baseline: ${t.fixed.length} (${[...new Set(t.fixed.map((f) => f.ruleId))].join(', ')})` : '';
     if (t.removed) {
-      out.push('  target removed since the baseline', `${fixed}\n`);
+      out.push('  target removed or stopped since the baseline', `${fixed}\n`);
       continue;
     }
     if (t.findings.length === 0) {
