@@ -311,7 +311,8 @@ export function auditdFacts(etcRoot: string, procRoot: string, sources: AuditedP
 
 /**
  * The data root's filesystem against /'s, by device (st_dev): a mount point alone says nothing,
- * since a bind mount of a directory on / is a mount point on the same filesystem.
+ * since a bind mount of a directory on / is a mount point on the same filesystem. (A btrfs
+ * subvolume has a device of its own while sharing the pool's space: it counts as separate.)
  */
 export function dataRootFacts(path: string, procRoot: string, fsRoot = '/'): DataRootFacts | string {
   let device: number;
