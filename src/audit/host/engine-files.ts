@@ -16,6 +16,7 @@ export const ENGINE_FILES: readonly EngineFileExpectation[] = [
   { paths: ['/lib/systemd/system/docker.socket', '/usr/lib/systemd/system/docker.socket', '/etc/systemd/system/docker.socket'], maxMode: 0o644, rootOwned: true, cis: ['3.3', '3.4'] },
   { paths: ['/etc/docker'], maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] },
   { paths: ['/etc/default/docker'], maxMode: 0o644, rootOwned: true, cis: ['3.19', '3.20'] },
+  { paths: ['/etc/sysconfig/docker'], maxMode: 0o644, rootOwned: true, cis: ['3.21', '3.22'] },
 ];
 
 /** containerd's socket (CIS 3.23, 3.24): where it is depends on the daemon, see containerdSockets. */
