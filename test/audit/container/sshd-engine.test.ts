@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, busyboxPath, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
 import { connectEngine } from '../../../src/engine/dockerode-client.js';
-import type { EngineClient } from '../../../src/engine/client.js';
+import { DockerApiError, type EngineClient } from '../../../src/engine/client.js';
 import { auditContainers } from '../../../src/audit/container/audit.js';
 import { TOP_PS_ARGS, processesFromTop } from '../../../src/audit/container/normalize.js';
 import type { TargetResult } from '../../../src/audit/model.js';
@@ -83,5 +83,18 @@ describe('CT032 on the real engine', () => {
     const t = targets.find((x) => x.name === names.created)!;
     expect(ct032(names.created)).toEqual([]);
     expect(t.errors).toEqual([]);
+  });
+
+  it('a top the engine refuses is a "processes not checked" error; one for a container stopped meanwhile is not', async () => {
+    const failing = (status: number): EngineClient => {
+      const e = Object.create(engine) as EngineClient;
+      e.topContainer = () => Promise.reject(new DockerApiError('top of container', status, status === 409 ? 'container is not running' : 'ps: executable file not found'));
+      return e;
+    };
+    const [broken] = await auditContainers(failing(500), { refs: [names.sshd], fs: 'none' });
+    expect(broken!.errors.map((e) => e.message)).toEqual(['processes not checked: ps: executable file not found']);
+    expect(broken!.findings.filter((f) => f.ruleId === 'CT032')).toEqual([]);
+    const [stopped] = await auditContainers(failing(409), { refs: [names.sshd], fs: 'none' });
+    expect(stopped!.errors).toEqual([]);
   });
 });
