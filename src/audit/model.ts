@@ -84,6 +84,12 @@ export interface TargetResult {
   evaluated?: string[];
   /** ids of rules whose findings here the project config ignores (accepted, so neither shown nor passed) */
   accepted?: string[];
+  /**
+   * set by --baseline on a container that was in the baseline and is absent from a run that
+   * listed the engine's containers (removed or stopped): it has no findings, and all its
+   * baseline findings are in `fixed`
+   */
+  removed?: true;
   /** facts worth showing beside findings (image id, engine version, ...) */
   properties?: Record<string, string | number | boolean>;
 }

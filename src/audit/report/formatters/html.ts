@@ -260,7 +260,7 @@ function targetSection(t: TargetResult, index: number, rules: Map<string, RuleIn
   const fixedHere = t.fixed?.length ? ` now; ${t.fixed.length} fixed since the baseline (<a href="#diff">see above</a>)` : '';
   const none = !t.findings.length && !t.errors.length ? `<p class="none">no findings${fixedHere}</p>` : '';
   return `<section data-target="${index}" id="target-${index}">
-<h2>${escapeHtml(t.kind)} ${escapeHtml(t.name)} <small class="meta">(<span class="shown">${t.findings.length}</span> shown of ${t.findings.length})</small></h2>
+<h2>${escapeHtml(t.kind)} ${escapeHtml(t.name)} <small class="meta">(<span class="shown">${t.findings.length}</span> shown of ${t.findings.length})${t.removed ? ' · target removed or stopped since the baseline' : ''}</small></h2>
 ${props}${errors}${table}${sharedLine}${none}
 </section>`;
 }

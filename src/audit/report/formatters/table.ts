@@ -50,10 +50,17 @@ export const formatTable: Formatter = (report, { color, width }) => {
   for (const { target: t } of targetsWorstFirst(report.targets)) {
     out.push(wrapped(`${t.kind} ${t.name}`, total));
     for (const e of t.errors) out.push(wrapped(`error: ${e.location?.path ?? t.name}${e.location?.line ? `:${e.location.line}` : ''}: ${e.message}`, total, 2));
-    if (t.findings.length === 0) {
-      out.push(t.errors.length ? '' : '  no findings\n');
+    const fixed = t.fixed?.length ? wrapped(`fixed since the baseline: ${t.fixed.length} (${[...new Set(t.fixed.map((f) => f.ruleId))].join(', ')})`, total, 2) : '';
+    if (t.removed) {
+      out.push(wrapped('target removed or stopped since the baseline', total, 2), `${fixed}\n`);
       continue;
     }
+    if (t.findings.length === 0) {
+      out.push(fixed || (t.errors.length ? '' : '  no findings\n'));
+      if (fixed) out.push('');
+      continue;
+    }
+    if (fixed) out.push(fixed);
     const sorted = [...t.findings].sort(compareFindings);
     const locations = sorted.map(where);
     const sevW = Math.max('severity'.length, ...sorted.map((f) => f.severity.length));
@@ -83,6 +90,11 @@ export const formatTable: Formatter = (report, { color, width }) => {
   }
   const counts = countBySeverity(report.targets.flatMap((t) => t.findings));
   const sum = Object.values(counts).reduce((a, b) => a + b, 0);
-  out.push(wrapped(`${sum} finding(s): ${(['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${counts[s]} ${s}`).join(', ')}`, total));
+  const all = report.targets.flatMap((t) => t.findings);
+  const withBaseline = all.some((f) => f.baseline !== undefined) || report.targets.some((t) => t.fixed !== undefined);
+  const diff = withBaseline
+    ? `; since the baseline: ${all.filter((f) => f.baseline === 'new').length} new, ${report.targets.reduce((n, t) => n + (t.fixed?.length ?? 0), 0)} fixed`
+    : '';
+  out.push(wrapped(`${sum} finding(s): ${(['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${counts[s]} ${s}`).join(', ')}${diff}`, total));
   return `${out.join('\n')}\n`;
 };
