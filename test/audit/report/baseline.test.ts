@@ -61,14 +61,14 @@ describe('applyBaseline: a target gone since the baseline', () => {
     const now = applyBaseline(report([host(), container('kept', ['CT003'])]), before(), LISTED);
     const table = formatTable(now, { color: false });
     expect(table).toContain('container priv\n  target removed or stopped since the baseline\n  fixed since the baseline: 2 (CT001, CT002)');
-    expect(table).toMatch(/since the baseline: 0 new, 2 fixed\n$/);
+    expect(table).toMatch(/since the baseline: 0\s+new, 2 fixed\n$/);
     const md = formatMarkdown(now, { color: false });
     expect(md).toContain('Target removed or stopped since the baseline.');
     expect(md).toContain('Fixed since the baseline: CT001, CT002');
     const html = renderHtmlReport(now);
     expect(html).toContain('<span class="n" id="count-fixed">2</span>');
     expect(html).toContain('target removed or stopped since the baseline');
-    expect(html.match(/<tr class="fixed">/g)).toHaveLength(2);
+    expect(html.match(/<tr class="fixed"/g)).toHaveLength(2);
     // not audited in this run: no JUnit suite (it would read as a passing container)
     expect(formatJunit(now, { color: false })).not.toContain('container priv');
   });
