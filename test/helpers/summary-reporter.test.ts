@@ -54,11 +54,11 @@ describe('summary reporter closing line', () => {
     // passed: ok's test + the one before the failing afterAll; failed: 1 test + 5 files/suites;
     // skipped: it.skip + the test its beforeAll stopped
     expect(r.closing).toBe('Tests: 2 passed, 6 failed, 2 skipped');
-  });
+  }, 150_000);
 
   it('says 0 failed when vitest passes the run', () => {
     const r = runVitestOn({ 'ok.test.ts': ok });
     expect(r.status).toBe(0);
     expect(r.counts).toEqual([1, 0, 1]);
-  });
+  }, 150_000);
 });
