@@ -122,8 +122,9 @@ describe.each(REAL_IMAGE_NAMES.map((name) => [name]))('needles in a later layer 
       if (!f.message.includes(`hidden by layer ${layerOf('delete-token')}`)) problems.push(`IM004 /opt/app/.github-token: "${f.message}" does not name the deleting layer ${layerOf('delete-token')}`);
     }
     if (at('IM003', '/opt/app/.github-token').length) problems.push('IM003 on /opt/app/.github-token, which the final filesystem does not have');
-    // a setuid-root copy of bash under a name that is not a shell's
-    expectFound('IM001', '/usr/local/bin/pgsh', layerOf('setuid-shell'), 'high');
+    // a setuid-root copy of bash under a name that is not a shell's: by its content, a root
+    // shell for anyone, as critical as /bin/bash itself would be (issue 9)
+    expectFound('IM001', '/usr/local/bin/pgsh', layerOf('setuid-shell'), 'critical');
     // a world-writable directory without the sticky bit
     expectFound('IM002', '/srv/drop', layerOf('world-writable'), 'medium');
     // a provider-format key where stock content lives
