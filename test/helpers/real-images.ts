@@ -21,8 +21,11 @@ export function realImagesManifestPath(env: Record<string, string | undefined> =
  * and says what is missing otherwise) and returns their tags. Cached images cost a second.
  */
 export function ensureRealImages(names: readonly RealImageName[] = REAL_IMAGE_NAMES): Record<RealImageName, string> {
-  const r = spawnSync('bash', [script, '--quiet', '--print-tags', ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60_000 });
-  if (r.status !== 0) throw new Error(`scripts/real-images ${names.join(' ')} failed (exit ${r.status ?? r.signal}): the real test images are missing`);
+  const r = spawnSync('bash', [script, '--quiet', '--print-tags', ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60 * 60_000, maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) {
+    const said = r.stderr.trim().split('\n').slice(-20).join('\n');
+    throw new Error(`scripts/real-images ${names.join(' ')} failed (exit ${r.status ?? r.signal}): the real test images are missing\n${said}`);
+  }
   const tags = {} as Record<RealImageName, string>;
   for (const line of r.stdout.split('\n')) {
     const [name, tag] = line.trim().split(' ');
