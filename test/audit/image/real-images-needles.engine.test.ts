@@ -132,5 +132,5 @@ describe.each(REAL_IMAGE_NAMES.map((name) => [name]))('needles in a later layer 
     // a secret in ENV: in the image config, not in a layer
     expectFound('IM005', 'config.Env.STRIPE_API_KEY', undefined, 'high');
     expect(problems).toEqual([]);
-  });
+  }, 600_000); // a build and a scan of a several-hundred-MB image: minutes on a shared 2-core machine
 });

@@ -85,6 +85,9 @@ async function auditFindings(name: RealImageName): Promise<JsonFinding[]> {
   return findings;
 }
 
+/** A scan of a several-hundred-MB image: seconds on a quiet 2-core machine, minutes when it is shared. */
+const SCAN_TIMEOUT = 600_000;
+
 const show = (f: JsonFinding) => `${f.severity} ${f.ruleId} ${f.location?.path ?? ''}: ${f.message}`;
 
 beforeAll(() => {
@@ -103,7 +106,7 @@ describe.each(REAL_IMAGE_NAMES.map((name) => [name]))('stock real image %s', (na
     const real = REALLY_THERE[name];
     const falseAlarms = findings.filter((f) => atOrAbove(f.severity, 'high') && !real.some((r) => r.ruleId === f.ruleId && r.path.test(f.location?.path ?? '')));
     expect(falseAlarms.map(show)).toEqual([]);
-  });
+  }, SCAN_TIMEOUT);
 
   it('reports what is really there', async () => {
     const findings = await auditFindings(name);
@@ -129,7 +132,7 @@ describe.each(REAL_IMAGE_NAMES.map((name) => [name]))('stock real image %s', (na
     expect(im001.length).toBe(MINBASE_SETUID.length + MINBASE_SETGID.length + (EXTRA_SETUID[name]?.length ?? 0) + (EXTRA_SETGID[name]?.length ?? 0));
     // no device nodes in a built image, so none reported; nothing world-writable in stock Debian
     expect(findings.filter((f) => f.ruleId === 'IM014' || f.ruleId === 'IM002').map(show)).toEqual([]);
-  });
+  }, SCAN_TIMEOUT);
 
   const run = GATE_RUNS[name];
   if (run) {
@@ -138,6 +141,6 @@ describe.each(REAL_IMAGE_NAMES.map((name) => [name]))('stock real image %s', (na
       const said = `${r.stdout}\n${r.stderr}`;
       expect(r.code, said.split('\n').slice(0, 40).join('\n')).toBe(0);
       expect(said).toMatch(run.prints);
-    });
+    }, SCAN_TIMEOUT);
   }
 });
