@@ -44,6 +44,7 @@ export interface Policy {
     failOn: Severity;
     allowSkip: boolean;
     setuidAllowlist: Array<{ path: string; sha256?: string }>;
+    secretAllowlist: Array<{ path: string; sha256: string }>;
   };
 }
 

@@ -209,6 +209,11 @@ function component(v: EngineVersion, name: string): string | undefined {
   return v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Version;
 }
 
+function componentCommit(v: EngineVersion, name: string): string | undefined {
+  const commit: unknown = v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Details?.GitCommit;
+  return typeof commit === 'string' && commit ? commit : undefined;
+}
+
 /** Everything the host rules need about one engine. Engine errors propagate; host files that cannot be read are noted, not fatal. */
 export async function collectHostFacts(engine: EngineClient, url: string | undefined, access: HostFileAccess = {}): Promise<{ facts: HostFacts; problems: string[] }> {
   const endpoint = discoverEngine(url);
@@ -244,6 +249,7 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
       runc: component(version, 'runc'),
       kernel: typeof info.KernelVersion === 'string' ? info.KernelVersion : version.KernelVersion,
       os: typeof info.OperatingSystem === 'string' ? info.OperatingSystem : undefined,
+      commits: { engine: componentCommit(version, 'Engine'), containerd: componentCommit(version, 'containerd'), runc: componentCommit(version, 'runc') },
     },
     confinement,
     daemon: daemonSettings(info, localSettings, endpoint.protocol === 'http'),

@@ -11,7 +11,16 @@ export interface HostFacts {
   local: boolean;
   /** SecurityOptions carries name=rootless */
   rootless: boolean;
-  versions: { engine?: string; api?: string; containerd?: string; runc?: string; kernel?: string; os?: string };
+  versions: {
+    engine?: string;
+    api?: string;
+    containerd?: string;
+    runc?: string;
+    kernel?: string;
+    os?: string;
+    /** /version Components[].Details.GitCommit: Debian's runc and containerd report their package version there */
+    commits?: { engine?: string; containerd?: string; runc?: string };
+  };
   confinement: EngineConfinement;
   daemon: DaemonSettings;
   daemonJson: DaemonJson;

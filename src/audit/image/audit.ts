@@ -10,12 +10,15 @@ import { fingerprint } from '../report/build.js';
 import type { Rule } from '../rules/rule.js';
 import { imageRules } from '../rules/image/index.js';
 import type { ImageFacts } from './facts.js';
+import { applyAllowlists, contentHashes, type GateAllowlists } from './allowlist.js';
 import { readImageFromEngine, readImagePath, type ImageReadOptions } from './read-image.js';
 
 export interface ImageAuditOptions extends ImageReadOptions {
   /** connects to the engine on first use (only REF targets need one) */
   engine?: () => Promise<EngineClient>;
   rules?: ReadonlyArray<Rule<ImageFacts>>;
+  /** a policy's gate allowlists (`--policy`): accepted setuid files and secret files leave the report */
+  allowlists?: GateAllowlists;
 }
 
 /** Runs every image rule over the facts; one broken rule does not hide the others. */
@@ -41,9 +44,11 @@ export function runImageRules(facts: ImageFacts, rules: ReadonlyArray<Rule<Image
   return { findings, errors };
 }
 
-/** Facts to a TargetResult: findings, read errors, and a few properties worth showing. */
-export function imageTargetResult(facts: ImageFacts, rules?: ReadonlyArray<Rule<ImageFacts>>): TargetResult {
-  const { findings, errors } = runImageRules(facts, rules);
+/** Facts to a TargetResult: findings (less what the allowlists accept), read errors, and a few properties worth showing. */
+export function imageTargetResult(facts: ImageFacts, rules?: ReadonlyArray<Rule<ImageFacts>>, allowlists?: GateAllowlists): TargetResult {
+  const ran = runImageRules(facts, rules);
+  const errors = ran.errors;
+  const findings = allowlists ? applyAllowlists(ran.findings, contentHashes(facts), allowlists) : ran.findings;
   const target: TargetResult = { kind: 'image', name: facts.name, findings, errors: [...facts.errors.map((message) => ({ message })), ...errors] };
   const properties: Record<string, string | number | boolean> = { layers: facts.layers.length };
   if (facts.id) properties.imageId = facts.id;
@@ -69,7 +74,7 @@ export async function readImageTarget(target: string, options: ImageAuditOptions
  */
 export async function auditImageTarget(target: string, options: ImageAuditOptions): Promise<TargetResult> {
   try {
-    return imageTargetResult(await readImageTarget(target, options), options.rules);
+    return imageTargetResult(await readImageTarget(target, options), options.rules, options.allowlists);
   } catch (err) {
     if (err instanceof BulkheadError && (err.kind === 'engine-unreachable' || err.kind === 'usage')) throw err;
     const message = err instanceof BulkheadError && err.kind === 'not-found' && !existsSync(target) ? `${target}: no such file, and no image of that name in the engine` : (err as Error).message.split('\n')[0] ?? String(err);

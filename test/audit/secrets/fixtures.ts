@@ -46,3 +46,25 @@ export function rsaPem(): string {
 export function pkcs8Pem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
+
+/**
+ * An unencrypted OpenSSH ed25519 private key file (openssh-key-v1 layout, random key bytes):
+ * its first base64 line is the same fixed header for every such key.
+ */
+export function opensshEd25519(seed: number): string {
+  const str = (b: Buffer) => Buffer.concat([u32(b.length), b]);
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const bytes = (n: number, s: number) => Buffer.from(randomish(n, s, 'abcdefghijklmnopqrstuvwxyz0123456789'), 'latin1');
+  const type = Buffer.from('ssh-ed25519');
+  const pub = bytes(32, seed);
+  const pubBlob = Buffer.concat([str(type), str(pub)]);
+  const check = bytes(4, seed + 1);
+  const priv = Buffer.concat([check, check, str(type), str(pub), str(Buffer.concat([bytes(32, seed + 2), pub])), str(Buffer.from('k@host')), Buffer.from([1, 2, 3])]);
+  const blob = Buffer.concat([Buffer.from('openssh-key-v1\0'), str(Buffer.from('none')), str(Buffer.from('none')), str(Buffer.alloc(0)), u32(1), str(pubBlob), str(priv)]);
+  const b64 = blob.toString('base64').replace(/.{70}/g, '$&\n');
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64.trimEnd()}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}
