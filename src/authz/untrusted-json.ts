@@ -64,7 +64,6 @@ function structureProblem(text: string): string | undefined {
       if (expectKey && top?.keys) {
         const raw = text.slice(i + 1, j);
         const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-        // eslint-disable-next-line no-control-regex
         if (/[^\x20-\x7e]/.test(key)) return `key ${JSON.stringify(key)} is not printable ASCII`;
         const folded = key.toLowerCase();
         if (top.keys.has(folded)) return `key "${key}" appears twice in one object (keys are compared without case, as dockerd does)`;
