@@ -78,4 +78,35 @@ Exit codes:
       await log.close();
       ctx.exitCode = ExitCode.ok;
     });
+
+  authz
+    .command('install')
+    .description('write the systemd unit (Restart=on-failure) and plugin spec, and say what to add to daemon.json')
+    .requiredOption('--policy <name|file>', 'policy the plugin enforces (checked now)')
+    .option('--socket <path>', 'socket the plugin listens on', DEFAULT_SOCKET)
+    .addOption(new Option('--mode <mode>', 'enforce or audit (start with audit)').choices(['enforce', 'audit']).default('enforce'))
+    .option('--log <file>', 'decision log', DEFAULT_LOG)
+    .option('--edit-daemon-json', 'add "authorization-plugins": ["bulkhead"] to /etc/docker/daemon.json instead of printing it')
+    .option('--root <dir>', 'write under this directory instead of / (for packaging and tests)', '/')
+    .action(async (opts: { policy: string; socket: string; mode: 'enforce' | 'audit'; log: string; editDaemonJson?: boolean; root: string }) => {
+      const [{ loadPolicy }, { install }] = await Promise.all([import('../../policy/load.js'), import('../../authz/install.js')]);
+      // an invalid policy would make the service fail at every start: refuse it here
+      const loaded = await loadPolicy(opts.policy);
+      // a built-in by name; a file by its absolute path, since systemd starts the service in /
+      const policy = /^[a-z0-9][a-z0-9._-]*$/.test(opts.policy) && !/\.ya?ml$/.test(opts.policy) ? opts.policy : loaded.source;
+      const lines = install({ ...opts, policy, editDaemonJson: opts.editDaemonJson === true, command: [process.execPath, process.argv[1] ?? 'bulkhead'] });
+      ctx.io.stdout.write(`${lines.join('\n')}\n`);
+      ctx.exitCode = ExitCode.ok;
+    });
+
+  authz
+    .command('uninstall')
+    .description('remove the unit and spec file install wrote, and say how to take the plugin out of dockerd first')
+    .option('--edit-daemon-json', 'remove "bulkhead" from authorization-plugins in /etc/docker/daemon.json')
+    .option('--root <dir>', 'remove under this directory instead of /', '/')
+    .action(async (opts: { editDaemonJson?: boolean; root: string }) => {
+      const { uninstall } = await import('../../authz/install.js');
+      ctx.io.stdout.write(`${uninstall({ root: opts.root, editDaemonJson: opts.editDaemonJson === true }).join('\n')}\n`);
+      ctx.exitCode = ExitCode.ok;
+    });
 }
