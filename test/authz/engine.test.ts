@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, ensureTestImage } from '../helpers/engine.js';
 import { startSecondDockerd, waitFor, type SecondDockerd } from '../helpers/second-dockerd.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = `/tmp/bh-authz-${process.pid}`;
 const pluginDir = `${root}/plugins`;
@@ -106,6 +107,14 @@ describe('bulkhead authz in front of a real dockerd', () => {
     const r = spawnSync('curl', ['-s', '--unix-socket', engine.socket, '-X', 'POST', '-H', 'Content-Type: application/json', '-H', 'Content-Length: 0', 'http://localhost/v1.41/containers/create'], { encoding: 'utf8' });
     expect(r.stdout).toContain('authorization denied by plugin bulkhead');
     expect(r.stdout).toContain('AZ001');
+  });
+
+  it('bulkhead audit host recognises the plugin (HS027 silent), through the plugin itself', async () => {
+    const r = await runCli(['audit', 'host', '--host', engine.host, '--format', 'json', '--fail-on', 'never', '--config', '/dev/null']);
+    const report = JSON.parse(r.stdout) as { targets: Array<{ kind: string; findings: Array<{ ruleId: string }> }> };
+    const host = report.targets.find((t) => t.kind === 'host')!;
+    expect(host).toBeDefined();
+    expect(host.findings.map((f) => f.ruleId)).not.toContain('HS027');
   });
 
   it('logs one JSON line per decision', () => {
