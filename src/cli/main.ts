@@ -22,7 +22,7 @@ const COMMANDS: Record<string, () => Promise<Registrar>> = {
 export type CommandFamily = 'run' | 'audit';
 
 export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;

@@ -44,6 +44,7 @@ export interface Policy {
     failOn: Severity;
     allowSkip: boolean;
     setuidAllowlist: Array<{ path: string; sha256?: string }>;
+    secretAllowlist: Array<{ path: string; sha256: string }>;
   };
   /** what `bulkhead authz serve` enforces on the host's engine (docs/authz.md) */
   authz: {

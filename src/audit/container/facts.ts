@@ -54,10 +54,29 @@ export interface ContainerFacts {
   /** Config.Healthcheck.Test: undefined when neither image nor run defines one; ["NONE"] when disabled */
   healthcheck: string[] | undefined;
   engine: EngineConfinement;
+  /**
+   * The container's processes (GET /containers/{id}/top), or unknown and why: an input with no
+   * running container behind it (a create request, a compose service), a stopped container, an
+   * engine that could not list them. Rules about processes stay silent on unknown.
+   */
+  processes: ContainerProcesses;
   /** absent with --fs none */
   files?: ContainerFileScan;
   /** present when the container carries io.bulkhead.* labels */
   recordedPlan?: RecordedPlan;
+}
+
+export type ContainerProcesses = { known: true; list: ContainerProcess[] } | { known: false; reason: string };
+
+export interface ContainerProcess {
+  /** host PID, as the engine's ps reports it */
+  pid: number;
+  user: string;
+  /**
+   * ps `comm`: the name of the executable the process runs (its basename, cut at 15 characters by
+   * the kernel), not its argv, which a process rewrites at will (sshd shows "sshd: user@pts/0")
+   */
+  executable: string;
 }
 
 export interface ContainerMount {

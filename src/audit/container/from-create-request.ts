@@ -188,6 +188,8 @@ export function fromCreateRequest(body: CreateRequestBody, meta: { name: string;
     tmpfs: hc.Tmpfs ?? {},
     healthcheck: body.Healthcheck?.Test,
     engine: meta.engine,
+    // the container does not exist yet
+    processes: { known: false, reason: 'a create request has no processes yet' },
     ...(plan ? { recordedPlan: plan } : {}),
   };
 }

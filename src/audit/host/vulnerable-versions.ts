@@ -3,9 +3,10 @@ import type { Severity } from '../model.js';
 export type Component = 'engine' | 'containerd' | 'runc' | 'kernel';
 
 /**
- * Known-vulnerable version ranges of the engine and what it runs on, as data. Ranges are semver
- * ranges over versions normalised by normaliseVersion (release candidates as "-rc.N" so rc10
- * sorts after rc9). Add entries here; the rule reads nothing else.
+ * Known-vulnerable upstream version ranges of the engine and what it runs on, as data. Ranges are
+ * semver ranges over versions normalised by normaliseVersion (release candidates as "-rc.N" so
+ * rc10 sorts after rc9). Fixes that Debian and Ubuntu backported into their packages are in
+ * distro-fixes.ts, compared in dpkg order: HS001 reads these two tables and nothing else.
  */
 export interface VulnerableRange {
   id: string;

@@ -1,4 +1,12 @@
 import type { RuleMeta } from '../model.js';
+import { CIS_DOCKER_BENCHMARK, cisRecommendation, compareCisIds } from '../cis/docker-1.6.0.js';
+
+const CIS_LABEL = `${CIS_DOCKER_BENCHMARK.name} v${CIS_DOCKER_BENCHMARK.version}`;
+
+/** "5.5 Ensure that privileged containers are not used" for each CIS id the rule cites. */
+function cisLines(r: RuleMeta): string[] {
+  return [...(r.cis ?? [])].sort(compareCisIds).map((id) => `${id} ${cisRecommendation(id)?.title ?? ''}`.trim());
+}
 
 /**
  * Everything written about a rule is generated from its metadata, here: the docs page, the
@@ -26,7 +34,7 @@ export function renderRulePage(r: RuleMeta): string {
     ['Target', r.target],
     ['Default severity', r.severity],
   ];
-  if (r.cis?.length) rows.push(['CIS Docker Benchmark', r.cis.join(', ')]);
+  if (r.cis?.length) rows.push([CIS_LABEL, cisLines(r).join('<br>')]);
   const out = [
     `# ${r.id}: ${r.title}`,
     '',
@@ -66,7 +74,7 @@ function cell(s: string): string {
 
 /** The README table between the rules markers. */
 export function renderRuleTable(rules: readonly RuleMeta[]): string {
-  const lines = ['| ID | Target | Severity | Title | CIS |', '| --- | --- | --- | --- | --- |'];
+  const lines = [`| ID | Target | Severity | Title | CIS v${CIS_DOCKER_BENCHMARK.version} |`, '| --- | --- | --- | --- | --- |'];
   for (const r of rules) lines.push(`| [${r.id}](docs/rules/${r.id}.md) | ${r.target} | ${r.severity} | ${cell(r.title)} | ${r.cis?.join(', ') ?? ''} |`);
   return lines.join('\n');
 }
@@ -82,7 +90,7 @@ export function spliceReadme(readme: string, rules: readonly RuleMeta[]): string
 /** For `bulkhead rules explain`: the page, as plain text for a terminal. */
 export function renderExplain(r: RuleMeta): string {
   const lines = [`${r.id} ${r.slug} (${r.target}, ${r.severity})`, r.title, '', 'Why it matters:', `  ${r.rationale}`, '', 'How to fix it:', `  ${r.fix}`];
-  if (r.cis?.length) lines.push('', `CIS Docker Benchmark: ${r.cis.join(', ')}`);
+  if (r.cis?.length) lines.push('', `${CIS_LABEL}:`, ...cisLines(r).map((l) => `  ${l}`));
   if (r.example) {
     lines.push('', 'Fires on:', ...r.example.bad.split('\n').map((l) => `  ${l}`));
     if (r.example.good !== undefined) lines.push('Does not fire on:', ...r.example.good.split('\n').map((l) => `  ${l}`));

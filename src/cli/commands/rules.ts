@@ -1,14 +1,24 @@
 import { Option, type Command } from 'commander';
-import { table, getBorderCharacters } from 'table';
+import { table, getBorderCharacters, type ColumnUserConfig } from 'table';
 import { BulkheadError } from '../../errors.js';
 import { ALL_RULES, findRule } from '../../audit/rules/registry.js';
 import { renderExplain } from '../../audit/report/rule-docs.js';
 import { checkRuleDocs, writeRuleDocs } from '../../audit/report/rule-docs-files.js';
 import { ExitCode } from '../exit-codes.js';
-import type { TargetKind } from '../../audit/model.js';
+import { CIS_DOCKER_BENCHMARK, cisRecommendation, compareCisIds } from '../../audit/cis/docker-1.6.0.js';
+import type { RuleMeta, TargetKind } from '../../audit/model.js';
 import type { CliContext } from '../main.js';
 
 const TARGETS: TargetKind[] = ['dockerfile', 'image', 'container', 'host'];
+const CIS_LABEL = `${CIS_DOCKER_BENCHMARK.name} v${CIS_DOCKER_BENCHMARK.version}`;
+
+/** The rule's CIS ids with the benchmark's titles, for `rules list --cis`. */
+function cisRecommendations(rule: RuleMeta): Array<{ id: string; title: string; assessment: string }> {
+  return [...(rule.cis ?? [])].sort(compareCisIds).map((id) => {
+    const rec = cisRecommendation(id);
+    return { id, title: rec?.title ?? '(not in the benchmark table)', assessment: rec?.assessment ?? 'unknown' };
+  });
+}
 
 export function registerRules(program: Command, ctx: CliContext): void {
   const rules = program.command('rules').description('list, explain and document the audit rules (all families)');
@@ -17,21 +27,23 @@ export function registerRules(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list rules: id, target, severity, title (and CIS ids)')
     .addOption(new Option('--target <kind>', 'only rules for this target').choices(TARGETS))
-    .option('--cis', 'only rules mapped to the CIS Docker Benchmark, with their CIS ids')
+    .option('--cis', `only rules mapped to the ${CIS_LABEL}, with their CIS ids and titles`)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action((opts: { target?: TargetKind; cis?: boolean; format: 'table' | 'json' }) => {
       const selected = ALL_RULES.filter((r) => (!opts.target || r.target === opts.target) && (!opts.cis || (r.cis?.length ?? 0) > 0));
       if (opts.format === 'json') {
-        ctx.io.stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
+        const out = opts.cis ? selected.map((r) => ({ ...r, cisBenchmark: CIS_LABEL, cisRecommendations: cisRecommendations(r) })) : selected;
+        ctx.io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else if (selected.length === 0) {
         ctx.io.stdout.write('no rules match\n');
       } else {
-        const header = ['id', 'target', 'severity', 'title', ...(opts.cis ? ['CIS'] : [])];
-        const rows = selected.map((r) => [r.id, r.target, r.severity, r.title, ...(opts.cis ? [r.cis?.join(', ') ?? ''] : [])]);
-        ctx.io.stdout.write(
-          table([header, ...rows], { border: getBorderCharacters('norc'), drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size, columns: { 3: { width: 60, wrapWord: true } } }),
-        );
-        ctx.io.stdout.write(`${selected.length} rule(s)\n`);
+        const header = ['id', 'target', 'severity', 'title', ...(opts.cis ? [`CIS (v${CIS_DOCKER_BENCHMARK.version})`] : [])];
+        const cisCell = (r: RuleMeta): string => cisRecommendations(r).map((c) => `${c.id} ${c.title}`).join('\n');
+        const rows = selected.map((r) => [r.id, r.target, r.severity, r.title, ...(opts.cis ? [cisCell(r)] : [])]);
+        const columns: Record<number, ColumnUserConfig> = opts.cis ? { 3: { width: 30, wrapWord: true }, 4: { width: 46, wrapWord: true } } : { 3: { width: 60, wrapWord: true } };
+        if (opts.cis) ctx.io.stdout.write(`${CIS_LABEL}\n`);
+        ctx.io.stdout.write(table([header, ...rows], { border: getBorderCharacters('norc'), drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size, columns }));
+        ctx.io.stdout.write(`${selected.length} rule(s)${opts.cis ? ` mapped to ${CIS_LABEL}` : ''}\n`);
       }
       ctx.exitCode = ExitCode.ok;
     });

@@ -125,6 +125,11 @@ const cases: Case[] = [
   ['CT030', 'no network', { namespaces: { ...base.namespaces, network: 'none' } }, 0],
   ['CT031', 'port 80 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '80' }] }, 1],
   ['CT031', 'port 8080 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '8080' }] }, 0],
+  ['CT032', 'sshd running (two processes: listener and session)', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'sshd' }, { pid: 11, user: 'root', executable: 'sshd' }] } }, 1],
+  ['CT032', 'dropbear running', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'dropbear' }] } }, 1],
+  ['CT032', 'a process whose name only contains sshd (sshd-keygen, grep-sshd)', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'sshd-keygen' }, { pid: 11, user: 'root', executable: 'grep-sshd' }] } }, 0],
+  ['CT032', 'processes unknown (a create request, a stopped container)', { processes: { known: false, reason: 'the container is not running' } }, 0],
+  ['CT032', 'no sshd', {}, 0],
 ];
 
 describe('container rules', () => {

@@ -12,7 +12,7 @@ export const apparmorUnconfined: Rule<ContainerFacts> = {
     rationale:
       'On AppArmor hosts the engine confines each container with the docker-default profile, which denies writes to /proc and /sys and mounting. A container started with apparmor=unconfined loses that layer. (Hosts without AppArmor are reported by the host audit.)',
     fix: 'Remove --security-opt apparmor=unconfined, or give the container its own profile (bulkhead profile apparmor renders one).',
-    cis: ['5.1'],
+    cis: ['5.2'],
     example: { bad: 'docker run -d --security-opt apparmor=unconfined app', good: 'docker run -d --security-opt apparmor=docker-default app' },
   },
   check: (c) => {

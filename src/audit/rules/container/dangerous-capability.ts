@@ -36,7 +36,7 @@ export const dangerousCapability: Rule<ContainerFacts> = {
       'Capabilities such as SYS_ADMIN, SYS_MODULE, SYS_PTRACE, DAC_READ_SEARCH or NET_ADMIN hand a container kernel powers that known escapes rely on. Each one added with --cap-add widens what a compromised process can do to the host and its neighbours.',
     fix: 'Remove the capability (--cap-add) from the container definition; if the workload really needs it, isolate that workload on its own host and document why.',
     references: ['https://man7.org/linux/man-pages/man7/capabilities.7.html'],
-    cis: ['5.3'],
+    cis: ['5.4'],
     example: { bad: 'docker run -d --cap-add SYS_ADMIN app', good: 'docker run -d --cap-drop ALL app' },
   },
   check: (c) => {

@@ -25,7 +25,7 @@ export const engineSocketMounted: Rule<ContainerFacts> = {
       'Whoever can write to docker.sock (or containerd.sock, crio.sock, podman.sock) can start a privileged container with the host root mounted: a container holding the socket is root on the host, read-only mount or not.',
     fix: 'Remove the socket mount. Tools that need the engine should talk to a filtering proxy that allows only the API calls they need, or run outside containers.',
     references: ['https://docs.docker.com/engine/security/#docker-daemon-attack-surface'],
-    cis: ['5.31'],
+    cis: ['5.32'],
     example: { bad: 'docker run -d -v /var/run/docker.sock:/var/run/docker.sock:ro portainer/agent', good: 'docker run -d -e DOCKER_HOST=tcp://socket-proxy:2375 portainer/agent' },
   },
   check: (c) =>

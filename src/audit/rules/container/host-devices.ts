@@ -11,7 +11,7 @@ export const hostDevices: Rule<ContainerFacts> = {
     rationale:
       'A host device passed with --device (or allowed by a device cgroup rule) lets the container read and write the hardware directly: a disk device gives the whole host filesystem, /dev/mem or /dev/kmsg the kernel.',
     fix: 'Remove --device and --device-cgroup-rule unless the workload drives that hardware; then pass the single device with the least permissions (r instead of rwm).',
-    cis: ['5.17'],
+    cis: ['5.18'],
     example: { bad: 'docker run -d --device /dev/sda app', good: 'docker run -d app' },
   },
   check: (c) => {

@@ -11,7 +11,7 @@ export const hostIpcNamespace: Rule<ContainerFacts> = {
     rationale:
       'With --ipc host the container reads and writes the host shared memory segments and semaphores, which other processes use to exchange data.',
     fix: 'Remove --ipc host; share IPC between two containers with --ipc container:NAME or --ipc shareable when really needed.',
-    cis: ['5.16'],
+    cis: ['5.17'],
     example: { bad: 'docker run -d --ipc host app', good: 'docker run -d app' },
   },
   check: (c) => (c.namespaces.ipc === 'host' ? [{ message: `container ${c.name} shares the host's IPC namespace` }] : []),

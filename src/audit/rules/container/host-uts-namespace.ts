@@ -11,7 +11,7 @@ export const hostUtsNamespace: Rule<ContainerFacts> = {
     rationale:
       'With --uts host the container can change the hostname and domain name of the host, which other services and logs rely on.',
     fix: 'Remove --uts host.',
-    cis: ['5.20'],
+    cis: ['5.21'],
     example: { bad: 'docker run -d --uts host app', good: 'docker run -d app' },
   },
   check: (c) => (c.namespaces.uts === 'host' ? [{ message: `container ${c.name} shares the host's UTS namespace` }] : []),

@@ -10,7 +10,7 @@ export const noCpuLimit: Rule<ContainerFacts> = {
     title: 'No CPU limit or share',
     rationale: 'Without --cpus (or a CPU quota or shares) a busy or hijacked container (a crypto miner, say) starves every other container and the host of CPU time.',
     fix: 'Set --cpus to what the service needs, or --cpu-shares to weigh it against its neighbours.',
-    cis: ['5.11'],
+    cis: ['5.12'],
     example: { bad: 'docker run -d app', good: 'docker run -d --cpus 1 app' },
   },
   check: (c) => {

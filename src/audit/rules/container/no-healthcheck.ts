@@ -11,7 +11,7 @@ export const noHealthcheck: Rule<ContainerFacts> = {
     rationale:
       'Without a HEALTHCHECK the engine only knows whether the main process runs, not whether the service works: a hung or hijacked service keeps running and nobody is told. Orchestrators and restart policies act on health.',
     fix: 'Add a HEALTHCHECK to the image (or --health-cmd to the run) that exercises the service, e.g. HEALTHCHECK CMD wget -qO- http://localhost:8080/health || exit 1.',
-    cis: ['5.26'],
+    cis: ['5.27'],
     example: { bad: 'docker run -d app    # image without HEALTHCHECK', good: "docker run -d --health-cmd 'wget -qO- http://localhost:8080/health || exit 1' app" },
   },
   check: (c) => {

@@ -11,7 +11,7 @@ export const noPidsLimit: Rule<ContainerFacts> = {
     title: 'No PIDs limit',
     rationale: 'Without --pids-limit a fork bomb in one container exhausts the host process table, and no new process (including sshd or the engine) can start.',
     fix: 'Set --pids-limit to a few times the number of processes the service runs (e.g. 256).',
-    cis: ['5.28'],
+    cis: ['5.29'],
     example: { bad: 'docker run -d app', good: 'docker run -d --pids-limit 256 app' },
   },
   check: (c) => (unlimitedPids(c.resources.pidsLimit) ? [{ message: `container ${c.name} has no PIDs limit` }] : []),

@@ -12,7 +12,7 @@ export const portOnAllInterfaces: Rule<ContainerFacts> = {
     rationale:
       "-p 8080:80 binds 0.0.0.0 (and ::): the port is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. Binding to one address keeps internal services internal.",
     fix: 'Publish on a specific address, e.g. -p 127.0.0.1:8080:80, or put the service behind a reverse proxy.',
-    cis: ['5.13'],
+    cis: ['5.14'],
     example: { bad: 'docker run -d -p 8080:80 nginx', good: 'docker run -d -p 127.0.0.1:8080:80 nginx' },
   },
   check: (c) => {

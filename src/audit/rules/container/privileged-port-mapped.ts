@@ -11,7 +11,7 @@ export const privilegedPortMapped: Rule<ContainerFacts> = {
     rationale:
       'Host ports below 1024 are meant for services the administrator started (ssh, a web server, DNS). Publishing a container on one lets it take the place such a service would have, and clients trust those ports more.',
     fix: 'Publish on a port of 1024 or above and let a reverse proxy or load balancer own the privileged port.',
-    cis: ['5.7'],
+    cis: ['5.8'],
     example: { bad: 'docker run -d -p 80:8080 app', good: 'docker run -d -p 8080:8080 app' },
   },
   check: (c) => {

@@ -11,7 +11,7 @@ export const restartPolicy: Rule<ContainerFacts> = {
     rationale:
       'With restart always, unless-stopped or on-failure without a maximum, a container that crashes (or is crashed on purpose) restarts forever: a denial-of-service loop on the host, and an exploit gets unlimited attempts.',
     fix: 'Use --restart on-failure:5, or let an orchestrator with back-off restart the service.',
-    cis: ['5.14'],
+    cis: ['5.15'],
     example: { bad: 'docker run -d --restart always app', good: 'docker run -d --restart on-failure:5 app' },
   },
   check: (c) => {

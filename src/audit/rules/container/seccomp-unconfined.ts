@@ -12,7 +12,7 @@ export const seccompUnconfined: Rule<ContainerFacts> = {
     rationale:
       "The engine's default seccomp profile blocks about 50 system calls (keyctl, add_key, unshare in some forms, kexec, open_by_handle_at, ...) that many kernel exploits and escapes need. Running unconfined gives the whole kernel attack surface to the container.",
     fix: 'Remove --security-opt seccomp=unconfined; when a call is missing, use a custom profile that adds only it (bulkhead profile seccomp generates one).',
-    cis: ['5.21'],
+    cis: ['5.22'],
     example: { bad: 'docker run -d --security-opt seccomp=unconfined app', good: 'docker run -d --security-opt seccomp=./app-seccomp.json app' },
   },
   check: (c) => {

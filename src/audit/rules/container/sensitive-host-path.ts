@@ -41,7 +41,7 @@ export const sensitiveHostPath: Rule<ContainerFacts> = {
     rationale:
       "Bind-mounting host system directories (/, /etc, /proc, /sys, /boot, /dev, /root, /var/lib/docker, ...) gives the container the host's credentials, configuration or kernel interfaces. Read-write, a container can change the host (add a user, a cron job, a kernel parameter); read-only, it still reads secrets such as /etc/shadow or other containers' data.",
     fix: 'Mount only the specific application directories the container needs, read-only where possible (-v /srv/app/config:/config:ro), or use named volumes.',
-    cis: ['5.5'],
+    cis: ['5.6'],
     example: { bad: 'docker run -d -v /etc:/host/etc app', good: 'docker run -d -v /srv/app/config:/config:ro app' },
   },
   check: (c) =>

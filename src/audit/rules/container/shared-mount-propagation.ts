@@ -10,7 +10,7 @@ export const sharedMountPropagation: Rule<ContainerFacts> = {
     title: 'Mount propagation shared',
     rationale: 'A bind mount with shared (or rshared) propagation passes mounts made inside the container back to the host, so a container can change what the host sees under that path.',
     fix: 'Use the default private propagation; if a mount must see host mounts, use rslave.',
-    cis: ['5.19'],
+    cis: ['5.20'],
     example: { bad: 'docker run -d -v /srv/data:/data:rshared app', good: 'docker run -d -v /srv/data:/data app' },
   },
   check: (c) =>

@@ -23,7 +23,7 @@ export const sshExposed: Rule<DockerfileFacts> = {
     rationale:
       'An SSH daemon in a container is a second way in with its own credentials, keys and vulnerabilities, outside the orchestrator\'s access control and audit. `docker exec` (or kubectl exec) already gives operators a shell.',
     fix: 'Remove the SSH server and `EXPOSE 22`; use `docker exec` / `kubectl exec` for debugging.',
-    cis: ['4.3', '5.6'],
+    cis: ['4.3', '5.7'],
     example: { bad: 'RUN apt-get install -y openssh-server\nEXPOSE 22', good: 'EXPOSE 8080' },
   },
   check(facts) {

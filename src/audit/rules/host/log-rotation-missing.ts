@@ -10,7 +10,7 @@ export const logRotationMissing: Rule<HostFacts> = {
     title: 'Container logs not rotated',
     rationale: 'The json-file log driver keeps every line a container writes, forever: one noisy or hostile container fills the disk holding /var/lib/docker and takes every other container (and the engine) down with it.',
     fix: 'Set "log-opts": {"max-size": "10m", "max-file": "3"} in daemon.json, or use the "local" driver (which rotates by default) or a remote logging driver.',
-    cis: ['2.13'],
+    cis: [],
     example: { bad: '{ "log-driver": "json-file" }', good: '{ "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "3" } }' },
   },
   check: (h) => {

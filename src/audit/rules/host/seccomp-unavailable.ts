@@ -10,7 +10,7 @@ export const seccompUnavailable: Rule<HostFacts> = {
     title: 'Seccomp not available to the engine',
     rationale: 'Without seccomp the engine cannot filter system calls: every container reaches the full kernel interface, including the calls most kernel exploits use.',
     fix: 'Use a kernel built with CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER and an engine built with seccomp support.',
-    cis: ['5.21'],
+    cis: ['5.22'],
   },
   check: (h) => (h.confinement.seccomp ? [] : [{ message: `engine ${h.endpoint} reports no seccomp support` }]),
 };

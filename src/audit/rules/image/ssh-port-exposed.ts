@@ -11,7 +11,7 @@ export const sshPortExposed: Rule<ImageFacts> = {
     rationale:
       'An SSH server in a container is a second way in that bypasses the engine\'s controls, with keys or passwords to manage and rotate inside an image. `docker exec` already gives operators a shell where one is needed.',
     fix: 'Remove the SSH server and `EXPOSE 22`; use `docker exec` (or your orchestrator\'s equivalent) for interactive access.',
-    cis: ['4.8', '5.6'],
+    cis: ['5.7'],
     example: { bad: 'EXPOSE 22', good: 'EXPOSE 8080' },
   },
   check(facts) {
