@@ -39,6 +39,11 @@ export interface ContainerFacts {
   user: string;
   /** for a user given by name: its uid in the container's /etc/passwd, when that could be read */
   userUid?: number;
+  /**
+   * true when the input cannot tell which uid `user` is: an authz create request carries no image,
+   * so "" (the image's USER) and a name (looked up in the image's /etc/passwd) are unknown there
+   */
+  userUidUnknown?: boolean;
   readOnlyRootfs: boolean;
   restart: { name: string; maxRetries: number };
   ports: PublishedPort[];

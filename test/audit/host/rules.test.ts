@@ -120,6 +120,7 @@ const cases: Case[] = [
   ['HS025', 'aufs', { storageDriver: 'aufs' }, 1],
   ['HS026', 'debug logging', { daemon: { ...good.daemon, debug: true } }, 1],
   ['HS027', 'rootful, no authz plugin', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: [] } }, 1],
+  ['HS027', 'the bulkhead authz plugin configured', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: ['bulkhead'] } }, 0],
   ['HS028', '30 stopped containers', { containersStopped: 30 }, 1],
   ['HS029', 'a swarm manager', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodes: 3, managers: 3 } }, 1],
   ['HS029', 'a swarm worker', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 1],
