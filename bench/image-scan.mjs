@@ -4,7 +4,7 @@
 // Each side runs in its own child process (best of two), so peak RSS is its own.
 // Targets: (b) >= 0.7 x (a) in MB/s; (b) peak RSS < 200 MB.
 //
-//   npm run build && node bench/image-scan.mjs [--size-mb 500] [--files 50000] [--regen] [--ref IMAGE|--no-ref]
+//   npm run build && node bench/image-scan.mjs [--size-mb 500] [--files 50000] [--regen] [--ref IMAGE|--big|--no-ref]
 //
 // Then the same on a real image in the engine (default: the largest bulkhead-test/real-* image
 // that scripts/real-images built; --ref picks another): (c) the engine's export stream read +
@@ -262,6 +262,31 @@ if (args.includes('--regen') || !existsSync(archive)) {
 }
 const archiveMb = statSync(archive).size / 1e6;
 
+/**
+ * --big: a real image over 1 GB, made from the real ones without a network: the go image with
+ * the jvm, postgres and python root filesystems copied in as further layers (docker CLI, as
+ * fixtures are; built once and kept as bulkhead-bench/real-big).
+ */
+async function bigRealImage() {
+  const ref = 'bulkhead-bench/real-big:1';
+  const have = spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
+  if (have.status === 0) return { ref };
+  const tags = spawnSync('bash', [new URL('../scripts/real-images', import.meta.url).pathname, '--print-tags'], { encoding: 'utf8' });
+  const tag = (name) => tags.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((p) => p[0] === name)?.[1];
+  const [go, jvm, pg, py] = ['go', 'jvm', 'postgres', 'python'].map(tag);
+  if (!go || !jvm || !pg || !py) {
+    console.log('real image --big: needs the go, jvm, postgres and python images (bash scripts/real-images)');
+    return undefined;
+  }
+  const dockerfile = `FROM ${go}\nCOPY --from=${jvm} /usr /opt/jvm/usr\nCOPY --from=${pg} /usr /opt/pg/usr\nCOPY --from=${py} /usr /opt/py/usr\n`;
+  const built = spawnSync('docker', ['build', '-q', '-t', ref, '-'], { input: dockerfile, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  if (built.status !== 0) {
+    console.log(`real image --big: docker build failed: ${built.stderr.trim().split('\n').pop()}`);
+    return undefined;
+  }
+  return { ref };
+}
+
 function child(mode, file = archive) {
   const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', mode, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${mode} child failed (${r.status}): ${r.stdout}`);
@@ -297,7 +322,7 @@ async function largestRealImage() {
 
 
 if (!args.includes('--no-ref')) {
-  const picked = opt('--ref') ? { ref: opt('--ref') } : await largestRealImage();
+  const picked = opt('--ref') ? { ref: opt('--ref') } : args.includes('--big') ? await bigRealImage() : await largestRealImage();
   if (!picked) {
     console.log('real image: none found (run scripts/real-images, or pass --ref IMAGE)');
   } else {
