@@ -5,6 +5,7 @@ import { namedUser } from '../../users.js';
 import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { containerRules } from '../rules/container/index.js';
+import { checkedRuleIds } from '../rules/rule.js';
 import { runRules } from './run-rules.js';
 import { TOP_PS_ARGS, containerFactsFromInspect, engineConfinement, processesFromTop } from './normalize.js';
 import type { EngineConfinement } from './facts.js';
@@ -103,7 +104,7 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
     }
     try {
       target.findings = runRules(containerRules, facts, { kind: 'container', name: target.name });
-      target.evaluated = containerRules.map((r) => r.meta.id);
+      target.evaluated = checkedRuleIds(containerRules, facts);
     } catch (err) {
       throw new BulkheadError('internal', `container rules failed on ${facts.name}: ${describeError(err)}`, { cause: err });
     }

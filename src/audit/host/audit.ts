@@ -4,6 +4,7 @@ import type { EngineClient } from '../../engine/client.js';
 import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { hostRules } from '../rules/host/index.js';
+import { checkedRuleIds } from '../rules/rule.js';
 import { auditContainers } from '../container/audit.js';
 import type { FsMode } from '../container/files.js';
 import { runRules } from '../container/run-rules.js';
@@ -48,7 +49,7 @@ async function auditOneHost(url: string | undefined, options: HostAuditOptions, 
     const seconds = options.timeoutSeconds ?? 60;
     const { facts, problems } = await withTimeout(collectHostFacts(engine, url, options), seconds, `engine ${engine.endpoint}`);
     host.findings = runRules(hostRules, facts, { kind: 'host', name: host.name });
-    host.evaluated = hostRules.map((r) => r.meta.id);
+    host.evaluated = checkedRuleIds(hostRules, facts);
     host.errors.push(...problems.map((message) => ({ message })));
     const v = facts.versions;
     host.properties = {

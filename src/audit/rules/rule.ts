@@ -15,4 +15,15 @@ export interface FindingDraft {
 export interface Rule<Facts> {
   meta: RuleMeta;
   check(facts: Facts): FindingDraft[];
+  /**
+   * Whether these facts hold what the rule reads (a remote engine has no host files, `--fs none`
+   * no container files): false means not checked, so no finding is neither a pass nor a fail.
+   * Absent: always checkable.
+   */
+  checkable?(facts: Facts): boolean;
+}
+
+/** Ids of the rules that could check these facts: the ones whose silence is a pass. */
+export function checkedRuleIds<Facts>(rules: ReadonlyArray<Rule<Facts>>, facts: Facts): string[] {
+  return rules.filter((r) => r.checkable?.(facts) ?? true).map((r) => r.meta.id);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { containerRules } from '../../../src/audit/rules/container/index.js';
 import type { ContainerFacts, ContainerMount } from '../../../src/audit/container/facts.js';
 import type { Rule } from '../../../src/audit/rules/rule.js';
+import { checkedRuleIds } from '../../../src/audit/rules/rule.js';
 import { hardenedFacts } from './facts-fixture.js';
 
 function rule(id: string): Rule<ContainerFacts> {
@@ -160,5 +161,21 @@ describe('container rules', () => {
       expect(r.meta.target).toBe('container');
       expect(Array.isArray(r.meta.cis)).toBe(true);
     }
+  });
+});
+
+describe('container rules that read files or processes are not checked, not passed, without them', () => {
+  const withAll: ContainerFacts = { ...base, files: { mode: 'changes', scanned: 0, specialFiles: [], secrets: [] }, processes: { known: true, list: [] } };
+  const without: ContainerFacts = { ...base, processes: { known: false, reason: 'not running' } };
+  delete without.files;
+  it.each([
+    ['CT025', true, false],
+    ['CT026', true, false],
+    ['CT032', true, false],
+    ['CT001', true, true],
+    ['CT019', true, true],
+  ] as const)('%s: with files and processes %s, without %s', (id, full, bare) => {
+    expect(checkedRuleIds(containerRules, withAll).includes(id)).toBe(full);
+    expect(checkedRuleIds(containerRules, without).includes(id)).toBe(bare);
   });
 });

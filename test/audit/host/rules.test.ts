@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { hostRules } from '../../../src/audit/rules/host/index.js';
 import type { HostFacts } from '../../../src/audit/host/facts.js';
+import { checkedRuleIds } from '../../../src/audit/rules/rule.js';
 
 /** CIS 1.1 paths found on a Debian host: dockerd in /usr/sbin, /lib is /usr/lib */
 const auditExpected = [
@@ -163,5 +164,25 @@ describe('host rules', () => {
     expect(hostRules.map((r) => `${r.meta.slug}.ts`).sort()).toEqual(files.sort());
     expect(new Set(hostRules.map((r) => r.meta.id)).size).toBe(hostRules.length);
     for (const r of hostRules) expect(Array.isArray(r.meta.cis)).toBe(true);
+  });
+});
+
+describe('host rules that read local files are not checked, not passed, on a remote engine', () => {
+  const remote = goodHost({ local: false, daemonJson: { path: '/etc/docker/daemon.json', status: 'remote' } });
+  for (const k of ['socket', 'engineFiles', 'auditd', 'dataRoot', 'images'] as const) delete remote[k];
+  it.each([
+    ['HS011', true, false],
+    ['HS012', true, false],
+    ['HS017', true, false],
+    ['HS018', true, false],
+    ['HS020', true, false],
+    ['HS021', true, false],
+    ['HS022', true, false],
+    ['HS023', true, false],
+    ['HS002', true, true],
+    ['HS008', true, true],
+  ] as const)('%s: checked locally %s, remotely %s', (id, local, far) => {
+    expect(checkedRuleIds(hostRules, good).includes(id)).toBe(local);
+    expect(checkedRuleIds(hostRules, remote).includes(id)).toBe(far);
   });
 });

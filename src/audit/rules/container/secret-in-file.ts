@@ -14,6 +14,7 @@ export const secretInFile: Rule<ContainerFacts> = {
     cis: ['4.10'],
     example: { bad: "docker exec app sh -c 'echo ghp_... > /srv/token'" },
   },
+  checkable: (c) => c.files !== undefined,
   check: (c) =>
     (c.files?.secrets ?? []).map((s) => ({
       message: `container ${c.name} has ${s.kind} in ${s.path}${s.line !== undefined ? `:${s.line}` : ''} (${s.origin === 'filesystem' ? 'in its filesystem' : `${s.origin} at run time`})`,

@@ -15,6 +15,7 @@ export const setuidFileAdded: Rule<ContainerFacts> = {
     cis: ['4.8'],
     example: { bad: "docker exec app sh -c 'cp /bin/sh /opt/.sh && chmod 4755 /opt/.sh'" },
   },
+  checkable: (c) => c.files !== undefined,
   check: (c) =>
     (c.files?.specialFiles ?? []).map((f) => {
       const bits = [f.setuid ? 'setuid' : '', f.setgid ? 'setgid' : ''].filter(Boolean).join('+');

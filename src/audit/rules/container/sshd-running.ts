@@ -19,6 +19,7 @@ export const sshdRunning: Rule<ContainerFacts> = {
   },
   // The processes come from the engine's top, which keeps the container's cgroup: a container
   // with --pid host lists its own processes only, never the host's sshd (nor this check's own ps).
+  checkable: (c) => c.processes.known,
   check: (c) => {
     if (!c.processes.known) return [];
     const byName = new Map<string, number[]>();

@@ -13,6 +13,7 @@ export const daemonJsonPermissions: Rule<HostFacts> = {
     cis: ['3.17', '3.18'],
     example: { bad: '-rw-rw-r-- root root /etc/docker/daemon.json', good: '-rw-r--r-- root root /etc/docker/daemon.json' },
   },
+  checkable: (h) => h.daemonJson.status !== 'remote',
   check: (h) => {
     const j = h.daemonJson;
     if (j.uid === undefined || j.mode === undefined || h.rootless) return [];

@@ -12,5 +12,6 @@ export const danglingImages: Rule<HostFacts> = {
     fix: 'Remove them with `docker image prune` (scheduled, e.g. beside this audit).',
     cis: ['6.1'],
   },
+  checkable: (h) => h.images !== undefined,
   check: (h) => (h.images && h.images.dangling > 0 ? [{ message: `engine ${h.endpoint} holds ${h.images.dangling} dangling image(s) of ${h.images.count}` }] : []),
 };

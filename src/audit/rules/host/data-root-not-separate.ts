@@ -13,6 +13,7 @@ export const dataRootNotSeparate: Rule<HostFacts> = {
     fix: 'Put the data root on its own filesystem (a separate partition or LVM volume mounted at /var/lib/docker, or "data-root" in daemon.json pointing at one).',
     cis: ['1.1.1'],
   },
+  checkable: (h) => h.dataRoot !== undefined,
   check: (h) => {
     const d = h.dataRoot;
     if (!d || d.device !== d.rootDevice) return [];

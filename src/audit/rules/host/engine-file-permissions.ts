@@ -14,6 +14,7 @@ export const engineFilePermissions: Rule<HostFacts> = {
     fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files, /etc/default/docker and /etc/sysconfig/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key; under /etc/docker/certs.d 444 for certificates, 400 for *.key files, 755 for directories).',
     cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...CONTAINERD_SOCKET.cis, ...REGISTRY_CERTS.cis, ...TLS_FILES.flatMap((t) => t.cis)])],
   },
+  checkable: (h) => h.engineFiles !== undefined,
   check: (h) =>
     (h.engineFiles ?? []).flatMap((f) => {
       const out = [];

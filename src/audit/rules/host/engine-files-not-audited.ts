@@ -14,6 +14,7 @@ export const engineFilesNotAudited: Rule<HostFacts> = {
     fix: 'Install and start auditd and add a watch for each path reported, e.g. `-w /usr/bin/dockerd -p rwxa -k docker` and `-w /etc/docker -p rwxa -k docker` in /etc/audit/rules.d/docker.rules, then `augenrules --load`.',
     cis: AUDITED_PATHS.map((p) => p.cis),
   },
+  checkable: (h) => h.auditd !== undefined,
   check: (h) => {
     const a = h.auditd;
     if (!a) return [];

@@ -12,5 +12,6 @@ export const rootUserImages: Rule<HostFacts> = {
     fix: 'Add a USER instruction with a non-root uid to the Dockerfile of each image (bulkhead audit dockerfile and audit image report it at build time).',
     cis: ['4.1'],
   },
+  checkable: (h) => h.images !== undefined,
   check: (h) => (h.images?.rootUser ?? []).map((ref) => ({ message: `image ${ref} runs as root (no non-root USER)`, key: ref })),
 };

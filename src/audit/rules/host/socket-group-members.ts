@@ -13,6 +13,7 @@ export const socketGroupMembers: Rule<HostFacts> = {
     fix: 'Remove users who do not need the engine from the group (gpasswd -d USER docker); give others sudo-audited access or a rootless engine of their own.',
     cis: ['1.1.2'],
   },
+  checkable: (h) => h.socket !== undefined,
   check: (h) => {
     const s = h.socket;
     if (!s || h.rootless || s.gid === 0) return [];

@@ -14,6 +14,7 @@ export const socketPermissions: Rule<HostFacts> = {
     cis: ['3.15', '3.16'],
     example: { bad: 'srw-rw-rw- root docker /var/run/docker.sock', good: 'srw-rw---- root docker /var/run/docker.sock' },
   },
+  checkable: (h) => h.socket !== undefined,
   check: (h) => {
     const s = h.socket;
     if (!s) return [];
