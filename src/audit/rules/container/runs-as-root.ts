@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
 import { isRootUser } from '../../../users.js';
-import { containerRunsAsRoot, rootIsRemapped } from '../../container/predicates.js';
+import { containerRunsAsRoot, factKnown, rootIsRemapped } from '../../container/predicates.js';
 
 export const runsAsRootUser: Rule<ContainerFacts> = {
   meta: {
@@ -17,8 +17,9 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d app    # image without USER', good: 'docker run -d --user 65534:65534 app' },
   },
   check: (c) => {
-    if (!containerRunsAsRoot(c)) return [];
-    const remapped = rootIsRemapped(c);
+    // a compose service or pod without a user runs as the image's USER, which the file does not say
+    if (!factKnown(c, 'user') || !containerRunsAsRoot(c)) return [];
+    const remapped = factKnown(c, 'engine') && rootIsRemapped(c);
     const who = !c.user ? ' (no user set)' : isRootUser(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
     return [
       {
