@@ -94,6 +94,8 @@ export interface ComposeContext {
   project: string;
   /** the directory relative bind sources resolve against when a node has no file */
   dir: string;
+  /** the service's key in the file (findings without a field of their own point there); default: its first field */
+  keyLoc?: YLoc;
 }
 
 /**
@@ -102,7 +104,7 @@ export interface ComposeContext {
  * to the engine (seccomp/AppArmor support, userns-remap) is marked unknown.
  */
 export function fromComposeService(name: string, node: YMap, ctx: ComposeContext): ContainerFacts {
-  const sources: Record<string, YLoc> = { self: node.loc };
+  const sources: Record<string, YLoc> = { self: ctx.keyLoc ?? node.loc };
   const unknown: UnknownFact[] = ['engine'];
   const at = (key: string, fieldName: string): void => {
     const e = node.entries.get(fieldName);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { InputError, MAX_YAML_BYTES, asMap, asScalar, asSeq, asString, field, parseYamlDocuments, type YMap, type YValue } from '../yaml/located.js';
+import { InputError, MAX_YAML_BYTES, asMap, asScalar, asSeq, asString, field, parseYamlDocuments, type YLoc, type YMap, type YValue } from '../yaml/located.js';
 import { interpolateTree, parseDotEnv, type Lookup } from './interpolate.js';
 import { mergeMaps, mergeValues } from './merge.js';
 
@@ -10,6 +10,8 @@ export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-com
 export interface ComposeService {
   name: string;
   node: YMap;
+  /** where the service's name is written (in the first file that defines it) */
+  keyLoc: YLoc;
 }
 
 export interface ComposeProject {
@@ -161,7 +163,7 @@ export function loadComposeProject(inputs: readonly string[], opts: LoadComposeO
       inactive.push(name);
       continue;
     }
-    services.push({ name, node });
+    services.push({ name, node, keyLoc: e.keyLoc });
   }
   return { name: projectName(project, dir, opts.env), files, dir, services, inactive, unsetVariables: [...loader.unset].sort() };
 }

@@ -99,7 +99,8 @@ export function mergeMaps(base: YMap, over: YMap, path: string): YMap {
   for (const [key, e] of over.entries) {
     const merged = mergeValues(entries.get(key)?.value, e.value, path ? `${path}.${key}` : key);
     if (merged === undefined) entries.delete(key);
-    else entries.set(key, { key, keyLoc: e.keyLoc, value: merged });
+    // a merged mapping (a service) stays where it was first written; a replaced value is where it was replaced
+    else entries.set(key, { key, keyLoc: merged.kind === 'map' && base.entries.get(key)?.value.kind === 'map' ? base.entries.get(key)!.keyLoc : e.keyLoc, value: merged });
   }
   // the mapping is where it was first written (a service's line in the base file)
   return { ...over, loc: base.loc, entries };
