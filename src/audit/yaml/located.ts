@@ -122,8 +122,8 @@ export function parseYamlDocuments(text: string, file: string): YValue[] {
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
-      const pos = err.linePos?.[0];
-      throw new InputError({ file, ...(pos ? { line: pos.line, column: pos.col } : {}) }, `invalid YAML: ${firstLine(err.message)}`);
+      const pos = lc.linePos(err.pos[0]);
+      throw new InputError({ file, line: pos.line, column: pos.col }, `invalid YAML: ${firstLine(err.message)}`);
     }
     if (doc.contents === null) continue;
     try {

@@ -144,3 +144,33 @@ describe('audit compose: findings point at the file and line of the field', () =
     expect(wp.findings.map((f) => f.ruleId)).not.toContain('CT015');
   });
 });
+
+describe('bad compose input: one line with file and line, never a crash', () => {
+  const cases: Array<[string, RegExp, number | undefined]> = [
+    ['bad-yaml.yaml', /^invalid YAML: /, 5],
+    ['wrong-type.yaml', /^service web: privileged must be true or false, not "maybe"$/, 4],
+    ['cap-add-not-a-list.yaml', /^service web: cap_add must be a list, not string$/, 4],
+    ['missing-variable.yaml', /^required variable API_TOKEN is not set: API_TOKEN must be set$/, 5],
+    ['alias-bomb.yaml', /too many aliases|expands to more than/, undefined],
+    ['extends-cycle.yaml', /^extends cycle: /, undefined],
+  ];
+  it.each(cases)('%s', (file, want, line) => {
+    const targets = auditCompose([file], { cwd: join(FIX, 'bad'), env: {} });
+    expect(targets).toHaveLength(1);
+    const e = targets[0]!.errors[0]!;
+    expect(e.message).toMatch(want);
+    expect(e.message).not.toContain('\n');
+    expect(e.location?.path).toBe(file);
+    if (line !== undefined) expect(e.location?.line).toBe(line);
+    expect(targets[0]!.findings).toEqual([]);
+  });
+  it('a 5 MB compose file is refused before it is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-big-'));
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: x\n${'#'.repeat(5 * 1024 * 1024)}\n`);
+    expect(auditCompose([], { cwd: dir, env: {} })[0]!.errors[0]!.message).toBe('file is over 4 MiB');
+  });
+  it('no compose file in the directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-none-'));
+    expect(auditCompose([], { cwd: dir, env: {} })[0]!.errors[0]!.message).toMatch(/^no compose file \(looked for compose.yaml/);
+  });
+});
