@@ -233,7 +233,7 @@ describe('what a file cannot know stays unknown', () => {
     expect(facts.unknown).toContain('user');
     expect(findings(facts, 'CT019')).toEqual([]);
   });
-  it('a pod without runAsUser: CT019 silent (K8S007 covers it), and no engine is assumed', () => {
+  it('a pod without runAsUser: CT019 silent (KS007 covers it), and no engine is assumed', () => {
     const facts = podFacts(POD_BASE.replace('        runAsUser: 65534\n', ''));
     expect(findings(facts, 'CT019')).toEqual([]);
     expect(findings(facts, 'CT016')).toEqual([]);

@@ -24,7 +24,7 @@ are skipped; a document that is not a Kubernetes object, or an unknown kind of a
 group, is reported with its file:line.
 
 --pss baseline|restricted also reports every field that violates that Pod Security Standard
-level (https://kubernetes.io/docs/concepts/security/pod-security-standards/) as K8S009.`;
+level (https://kubernetes.io/docs/concepts/security/pod-security-standards/) as KS009.`;
 
 export function registerAuditK8s(audit: Command, ctx: CliContext): void {
   const cmd = audit

@@ -47,9 +47,9 @@ describe('audit k8s on the fixtures', () => {
 
   it('the node agent: host namespaces, hostPath, sysctls, hostPort, escalation, procMount, the socket, apparmor annotation', () => {
     const got = ids(targets, '#DaemonSet/kube-system/log-agent');
-    for (const id of ['CT001', 'CT002', 'CT004', 'CT005', 'CT006', 'CT007', 'CT017', 'K8S001', 'K8S002', 'K8S003', 'K8S004', 'K8S005', 'K8S006', 'K8S007']) expect(got, id).toContain(id);
+    for (const id of ['CT001', 'CT002', 'CT004', 'CT005', 'CT006', 'CT007', 'CT017', 'KS001', 'KS002', 'KS003', 'KS004', 'KS005', 'KS006', 'KS007']) expect(got, id).toContain(id);
     // the safe sysctl is not reported
-    const sysctls = targets.find((t) => t.name.endsWith('log-agent'))!.findings.filter((f) => f.ruleId === 'K8S005');
+    const sysctls = targets.find((t) => t.name.endsWith('log-agent'))!.findings.filter((f) => f.ruleId === 'KS005');
     expect(sysctls.map((f) => f.message)).toEqual(['DaemonSet log-agent sets unsafe sysctl kernel.msgmax=65536']);
   });
 

@@ -1,10 +1,10 @@
 import type { Rule } from '../rule.js';
 import { sensitiveMatch } from '../container/sensitive-host-path.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const hostPathVolume: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S001',
+    id: 'KS001',
     slug: 'host-path-volume',
     target: 'kubernetes',
     severity: 'medium',

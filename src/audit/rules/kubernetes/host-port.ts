@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const hostPort: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S006',
+    id: 'KS006',
     slug: 'host-port',
     target: 'kubernetes',
     severity: 'medium',

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import type { K8sRuleFacts } from './facts.js';
+import type { K8sRuleFacts } from './_facts.js';
 import { hostPathVolume } from './host-path-volume.js';
 import { serviceAccountTokenMounted } from './service-account-token-mounted.js';
 import { privilegeEscalationAllowed } from './privilege-escalation-allowed.js';

@@ -1,11 +1,11 @@
 import type { Rule } from '../rule.js';
 import { checkPss } from '../../k8s/pss.js';
 import { PSS_SOURCE } from '../../k8s/pss-controls.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const podSecurityStandard: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S009',
+    id: 'KS009',
     slug: 'pod-security-standard',
     target: 'kubernetes',
     severity: 'high',

@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const privilegeEscalationAllowed: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S003',
+    id: 'KS003',
     slug: 'privilege-escalation-allowed',
     target: 'kubernetes',
     severity: 'medium',

@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const runAsNonRootMissing: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S007',
+    id: 'KS007',
     slug: 'run-as-non-root-missing',
     target: 'kubernetes',
     severity: 'medium',

@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const seccompProfileUnset: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S008',
+    id: 'KS008',
     slug: 'seccomp-profile-unset',
     target: 'kubernetes',
     severity: 'low',

@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const serviceAccountTokenMounted: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S002',
+    id: 'KS002',
     slug: 'service-account-token-mounted',
     target: 'kubernetes',
     severity: 'low',

@@ -1,9 +1,9 @@
 import type { Rule } from '../rule.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const unmaskedProcMount: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S004',
+    id: 'KS004',
     slug: 'unmasked-proc-mount',
     target: 'kubernetes',
     severity: 'high',

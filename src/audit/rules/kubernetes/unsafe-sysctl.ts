@@ -1,10 +1,10 @@
 import type { Rule } from '../rule.js';
 import { SAFE_SYSCTLS } from '../../k8s/pss-controls.js';
-import { workloadName, type K8sRuleFacts } from './facts.js';
+import { workloadName, type K8sRuleFacts } from './_facts.js';
 
 export const unsafeSysctl: Rule<K8sRuleFacts> = {
   meta: {
-    id: 'K8S005',
+    id: 'KS005',
     slug: 'unsafe-sysctl',
     target: 'kubernetes',
     severity: 'high',
