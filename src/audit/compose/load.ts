@@ -26,6 +26,10 @@ export interface ComposeProject {
   inactive: string[];
   /** variables used without a value or default (compose warns and uses "") */
   unsetVariables: string[];
+  /** the environment then .env, as interpolation reads them */
+  lookup: Lookup;
+  /** the merged top level (services, volumes, networks, ...) */
+  root: YMap;
 }
 
 export interface LoadComposeOptions {
@@ -35,6 +39,8 @@ export interface LoadComposeOptions {
   profiles?: string[];
   /** --env-file; default .env in the project directory */
   envFile?: string;
+  /** false: keep ${VAR} text as written (for writing a file compose will read again); default true */
+  interpolate?: boolean;
 }
 
 function readText(path: string, shown: string): string {
@@ -62,7 +68,7 @@ class FileLoader {
   private cache = new Map<string, YMap>();
   constructor(
     private readonly cwd: string,
-    private readonly lookup: Lookup,
+    private readonly lookup: Lookup | undefined,
     readonly unset: Set<string>,
   ) {}
 
@@ -73,7 +79,7 @@ class FileLoader {
     const shown = relative(this.cwd, absPath) || absPath;
     const docs = parseYamlDocuments(readText(absPath, shown), shown);
     if (docs.length !== 1) throw new InputError({ file: shown }, docs.length ? 'a compose file holds one YAML document' : 'empty compose file');
-    const root = asMap(interpolateTree(docs[0]!, this.lookup, this.unset), 'a compose file');
+    const root = asMap(this.lookup ? interpolateTree(docs[0]!, this.lookup, this.unset) : docs[0]!, 'a compose file');
     this.cache.set(absPath, root!);
     return root!;
   }
@@ -135,7 +141,7 @@ export function loadComposeProject(inputs: readonly string[], opts: LoadComposeO
   const dotEnv = existsSync(envPath) ? parseDotEnv(readText(envPath, relative(opts.cwd, envPath) || envPath)) : new Map<string, string>();
   if (opts.envFile && !existsSync(envPath)) throw new InputError({ file: opts.envFile }, 'env file does not exist');
   const lookup: Lookup = (name) => opts.env[name] ?? dotEnv.get(name);
-  const loader = new FileLoader(opts.cwd, lookup, new Set());
+  const loader = new FileLoader(opts.cwd, opts.interpolate === false ? undefined : lookup, new Set());
 
   let project: YMap = { kind: 'map', loc: { file: files[0]!, line: 1, column: 1 }, entries: new Map() };
   for (const abs of absFiles) {
@@ -165,7 +171,7 @@ export function loadComposeProject(inputs: readonly string[], opts: LoadComposeO
     }
     services.push({ name, node, keyLoc: e.keyLoc });
   }
-  return { name: projectName(project, dir, opts.env), files, dir, services, inactive, unsetVariables: [...loader.unset].sort() };
+  return { name: projectName(project, dir, opts.env), files, dir, services, inactive, unsetVariables: [...loader.unset].sort(), lookup, root: project };
 }
 
 export type { YValue };

@@ -4,7 +4,7 @@ import { InputError, MAX_YAML_BYTES, asMap, asSeq, asString, field, parseYamlDoc
 import { readPodSpec, type Located, type PodFacts } from './pod.js';
 
 /** Where each workload kind keeps its pod spec (and the pod template's metadata). */
-const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
+export const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
