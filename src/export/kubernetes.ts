@@ -135,8 +135,14 @@ export function patchManifests(text: string, file: string, sec: KubernetesSecuri
         for (const c of containers.items) {
           if (!isMap(c)) continue;
           const sc = c.get('securityContext', true);
-          if (isMap(sc)) setAll(doc, sc, sec.containerSecurityContext);
-          else c.set('securityContext', doc.createNode(sec.containerSecurityContext));
+          if (isMap(sc)) {
+            setAll(doc, sc, sec.containerSecurityContext);
+            // container fields win over the pod's: a container-level root user or opt-out would undo the pod's settings
+            if (sc.get('runAsUser') === 0) sc.set('runAsUser', sec.podSecurityContext.runAsUser);
+            if (sc.get('runAsNonRoot') === false) sc.set('runAsNonRoot', true);
+            const own = sc.get('seccompProfile', true);
+            if (isMap(own) && own.get('type') === 'Unconfined') sc.delete('seccompProfile');
+          } else c.set('securityContext', doc.createNode(sec.containerSecurityContext));
           const res = c.get('resources', true);
           if (isMap(res)) setAll(doc, res, { limits: sec.limits });
           else c.set('resources', doc.createNode({ limits: sec.limits }));
