@@ -62,6 +62,8 @@ function firstLine(message: string): string {
 
 interface Budget {
   nodes: number;
+  /** runs the `yaml` package's alias-bomb guard on the document, once, when the first alias is met */
+  guardAliases: () => void;
 }
 
 function convert(node: unknown, doc: Document, file: string, lc: LineCounter, budget: Budget, depth: number): YValue {
@@ -74,6 +76,7 @@ function convert(node: unknown, doc: Document, file: string, lc: LineCounter, bu
   };
   if (n === null || n === undefined) return { kind: 'scalar', loc: { file, line: 0, column: 0 }, value: null };
   if (isAlias(n)) {
+    budget.guardAliases();
     const target = n.resolve(doc);
     if (!target) throw new InputError(at(n.range), `alias *${n.source} has no anchor`);
     return convert(target, doc, file, lc, budget, depth + 1);
@@ -118,7 +121,7 @@ export function parseYamlDocuments(text: string, file: string): YValue[] {
   const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: YValue[] = [];
-  const budget: Budget = { nodes: 0 };
+  const budget: Budget = { nodes: 0, guardAliases: () => undefined };
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
@@ -126,13 +129,19 @@ export function parseYamlDocuments(text: string, file: string): YValue[] {
       throw new InputError({ file, line: pos.line, column: pos.col }, `invalid YAML: ${firstLine(err.message)}`);
     }
     if (doc.contents === null) continue;
-    try {
-      // the `yaml` package's own guard against alias bombs, before this walk expands anything
-      doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      if (e instanceof ReferenceError || e instanceof RangeError) throw new InputError({ file }, `YAML uses too many aliases (${firstLine(e.message)})`);
-      throw new InputError({ file }, `invalid YAML: ${firstLine((e as Error).message)}`);
-    }
+    let guarded = false;
+    // the `yaml` package's own guard against alias bombs, before this walk expands the first alias
+    // (most manifests have none, and the guard costs a second pass)
+    budget.guardAliases = () => {
+      if (guarded) return;
+      guarded = true;
+      try {
+        doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (e) {
+        if (e instanceof ReferenceError || e instanceof RangeError) throw new InputError({ file }, `YAML uses too many aliases (${firstLine(e.message)})`);
+        throw new InputError({ file }, `invalid YAML: ${firstLine((e as Error).message)}`);
+      }
+    };
     out.push(convert(doc.contents, doc, file, lc, budget, 0));
   }
   return out;
