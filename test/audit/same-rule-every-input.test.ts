@@ -238,6 +238,17 @@ describe('what a file cannot know stays unknown', () => {
     expect(findings(facts, 'CT019')).toEqual([]);
     expect(findings(facts, 'CT016')).toEqual([]);
   });
+  it('a compose service without healthcheck keeps its image HEALTHCHECK: CT029 silent; with one disabled it fires', () => {
+    expect(findings(composeFacts(COMPOSE_BASE), 'CT029')).toEqual([]);
+    expect(findings(composeFacts(`${COMPOSE_BASE}    healthcheck:\n      disable: true\n`), 'CT029')).toHaveLength(1);
+  });
+  it('a pod: the engine restart loop and per-container pids limit do not apply (CT021, CT015 silent); no probe is CT029', () => {
+    const facts = podFacts(POD_BASE);
+    expect(facts.unknown).toEqual(expect.arrayContaining(['restart', 'pidsLimit']));
+    expect(findings(facts, 'CT015')).toEqual([]);
+    expect(findings(facts, 'CT021')).toEqual([]);
+    expect(findings(facts, 'CT029')).toHaveLength(1);
+  });
   it('inspect output has nothing unknown', () => {
     expect(inspectFacts().unknown).toBeUndefined();
   });

@@ -58,6 +58,7 @@ describe('policy export --to compose on the real engine (docker-compose v1)', ()
 
     const composed = ruleIds(state.Name.replace(/^\//, ''));
     const ran = ruleIds(runName);
+    console.log(`audit container: compose service ${composed.join(' ')} | bulkhead run ${ran.join(' ')}`);
     // the two differ only where the containers differ by construction: bulkhead run puts the
     // container on the default bridge (CT030) and, where AppArmor is enforced, loads its own profile;
     // compose attaches it to the project network. Everything the policy decides is reported alike.

@@ -49,11 +49,15 @@ function filesIn(dir: string): string[] {
   return out.sort();
 }
 
+/** Thrown for a document that is not a Kubernetes object: an error for a file named, skipped in a directory search. */
+class NotKubernetes extends InputError {}
+
 function walk(doc: YValue, shown: string, into: K8sInputs, depth = 0): void {
-  const root = asMap(doc, 'a Kubernetes object')!;
+  if (doc.kind !== 'map') throw new NotKubernetes(doc.loc, 'not a Kubernetes object (not a mapping)');
+  const root = doc;
   const kind = asString(field(root, 'kind'), 'kind');
   const apiVersion = asString(field(root, 'apiVersion'), 'apiVersion');
-  if (!kind || !apiVersion) throw new InputError(root.loc, 'not a Kubernetes object (no apiVersion/kind)');
+  if (!kind || !apiVersion) throw new NotKubernetes(root.loc, 'not a Kubernetes object (no apiVersion/kind)');
   if (kind === 'List' || kind.endsWith('List')) {
     if (depth > 2) throw new InputError(root.loc, 'List nested too deep');
     for (const item of asSeq(field(root, 'items'), `${kind}.items`)?.items ?? []) walk(item, shown, into, depth + 1);
@@ -86,7 +90,8 @@ function walk(doc: YValue, shown: string, into: K8sInputs, depth = 0): void {
 /** Reads manifests: files, directories and `-` (stdin text given). Errors are collected per file or document. */
 export function loadManifests(inputs: readonly string[], opts: { cwd: string; stdin?: string }): K8sInputs {
   const into: K8sInputs = { workloads: [], errors: [], serviceAccounts: new Map(), documents: 0 };
-  const sources: Array<{ shown: string; text: () => string }> = [];
+  // found by searching a directory: other YAML (CI configs, compose files) is not ours to report
+  const sources: Array<{ shown: string; text: () => string; discovered?: boolean }> = [];
   for (const input of inputs.length ? inputs : ['.']) {
     if (input === '-') {
       sources.push({ shown: '-', text: () => opts.stdin ?? '' });
@@ -105,6 +110,7 @@ export function loadManifests(inputs: readonly string[], opts: { cwd: string; st
       const shown = relative(opts.cwd, f) || f;
       sources.push({
         shown,
+        discovered: st.isDirectory(),
         text: () => {
           if (statSync(f).size > MAX_YAML_BYTES) throw new InputError({ file: shown }, `file is over ${MAX_YAML_BYTES / 1024 / 1024} MiB`);
           const bytes = readFileSync(f);
@@ -128,6 +134,7 @@ export function loadManifests(inputs: readonly string[], opts: { cwd: string; st
       try {
         walk(d, s.shown, into);
       } catch (e) {
+        if (e instanceof NotKubernetes && s.discovered) continue;
         if (e instanceof InputError) into.errors.push(e);
         else throw e;
       }

@@ -105,3 +105,19 @@ describe('bad input: one line with file and line, never a crash', () => {
     expect(auditManifests(['nope.yaml'], { cwd })[0]!.errors[0]!.message).toBe('cannot read (ENOENT)');
   });
 });
+
+describe('directory search', () => {
+  it('YAML that is not Kubernetes (a CI config, a compose file) found in a directory is skipped; named, it is an error', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-dir-'));
+    mkdirSync(join(dir, 'ci'));
+    writeFileSync(join(dir, 'ci', 'workflow.yml'), 'on: push\njobs: {}\n');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: { image: x }\n');
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n');
+    const t = auditManifests([dir], { cwd: dir });
+    expect(t.map((x) => x.name)).toEqual(['pod.yaml#Pod/default/p']);
+    expect(auditManifests(['compose.yaml'], { cwd: dir })[0]!.errors[0]!.message).toMatch(/^not a Kubernetes object/);
+  });
+});
