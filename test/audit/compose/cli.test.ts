@@ -66,4 +66,13 @@ describe('bulkhead audit compose / k8s: the formats, exit codes, config and base
     const msgs = (JSON.parse(r.stdout) as Report).targets[0]!.findings.filter((f) => f.ruleId === 'KS009').map((f) => f.message);
     expect(msgs).toContain('Pod p violates PSS baseline "Host Namespaces": spec.hostPID is true (allowed: Undefined/nil, false)');
   });
+
+  it.each(['table', 'markdown', 'html', 'github', 'junit'])('-f %s renders compose and k8s reports', async (format) => {
+    const c = await runCli(['audit', 'compose', '-f', format, join(COMPOSE, 'webapp/compose.yaml')]);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toContain('CT004');
+    const k = await runCli(['audit', 'k8s', '-f', format, join(K8S, 'app/agent.yaml')]);
+    expect(k.code).toBe(1);
+    expect(k.stdout).toContain('KS001');
+  });
 });

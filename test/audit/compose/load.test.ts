@@ -174,3 +174,12 @@ describe('bad compose input: one line with file and line, never a crash', () => 
     expect(auditCompose([], { cwd: dir, env: {} })[0]!.errors[0]!.message).toMatch(/^no compose file \(looked for compose.yaml/);
   });
 });
+
+describe('use_api_socket', () => {
+  it('counts as a mount of the engine socket (CT004) at the use_api_socket line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-sock-'));
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  builder:\n    image: docker:cli\n    use_api_socket: true\n');
+    const f = auditCompose([], { cwd: dir, env: {} })[0]!.findings.filter((x) => x.ruleId === 'CT004');
+    expect(f.map((x) => `${x.location?.path}:${x.location?.line}`)).toEqual(['compose.yaml:4']);
+  });
+});
