@@ -7,6 +7,7 @@ import { addCommonAuditOptions, emitReport, type CommonAuditOptions } from '../a
 import type { CliContext } from '../main.js';
 
 interface AuditComposeOptions extends CommonAuditOptions {
+  file: string[];
   profile: string[];
   envFile?: string;
 }
@@ -26,10 +27,13 @@ export function registerAuditCompose(audit: Command, ctx: CliContext): void {
     .command('compose')
     .description('audit compose services before they run: the container rules on every service, with file:line of each field')
     .argument('[files...]', 'compose files, merged in order (default: compose.yaml, docker-compose.yml, ... in the current directory)')
+    // -f is --format in every audit; --file is compose's -f
+    .option('--file <file>', "a compose file, as compose's -f (repeatable; the same as naming it)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--profile <name>', 'activate a profile (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--env-file <file>', 'read variables from FILE instead of .env in the project directory');
   addCommonAuditOptions(cmd).addHelpText('after', MORE_HELP);
-  cmd.action(async (files: string[], opts: AuditComposeOptions) => {
+  cmd.action(async (args: string[], opts: AuditComposeOptions) => {
+    const files = [...opts.file, ...args];
     const targets = auditCompose(files, { cwd: process.cwd(), env: ctx.io.env, profiles: opts.profile, ...(opts.envFile ? { envFile: opts.envFile } : {}) });
     const report = buildReport(`audit compose${files.length ? ` ${files.join(' ')}` : ''}`, targets, ALL_RULES);
     ctx.exitCode = await emitReport(report, opts, ctx);

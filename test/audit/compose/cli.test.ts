@@ -10,7 +10,7 @@ const K8S = resolve('test/fixtures/k8s');
 
 describe('bulkhead audit compose / k8s: the formats, exit codes, config and baselines of every audit', () => {
   it('findings at or above --fail-on exit 1; JSON names the file and line', async () => {
-    const r = await runCli(['audit', 'compose', '-f', 'json', join(COMPOSE, 'webapp/compose.yaml'), join(COMPOSE, 'webapp/compose.prod.yaml')]);
+    const r = await runCli(['audit', 'compose', '-f', 'json', '--file', join(COMPOSE, 'webapp/compose.yaml'), '--file', join(COMPOSE, 'webapp/compose.prod.yaml')]);
     expect(r.code).toBe(1);
     const rep = JSON.parse(r.stdout) as Report;
     expect(rep.command).toMatch(/^audit compose /);
