@@ -32,7 +32,7 @@ export function auditCompose(inputs: readonly string[], opts: LoadComposeOptions
   return project.services.map((s) => {
     const name = `${file}#${s.name}`;
     try {
-      const facts = fromComposeService(s.name, s.node, { project: project.name, dir: opts.cwd, keyLoc: s.keyLoc });
+      const facts = fromComposeService(s.name, s.node, { project: project.name, dir: opts.cwd, keyLoc: s.keyLoc, envFromFiles: s.envFromFiles });
       const findings = runRules(containerRules, facts, { kind: 'compose', name }, (id, d) => declaredLocation(facts.sources, id, d));
       return { kind: 'compose', name, findings, errors: [], properties: { project: project.name, service: s.name, image: facts.image } };
     } catch (e) {

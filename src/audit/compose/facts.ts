@@ -96,6 +96,8 @@ export interface ComposeContext {
   dir: string;
   /** the service's key in the file (findings without a field of their own point there); default: its first field */
   keyLoc?: YLoc;
+  /** variables read from its env_file files (environment: wins over them, as in compose) */
+  envFromFiles?: ReadonlyArray<{ name: string; value: string; loc: YLoc }>;
 }
 
 /**
@@ -225,12 +227,21 @@ export function fromComposeService(name: string, node: YMap, ctx: ComposeContext
     }
   }
 
-  const env = mapEntries(field(node, 'environment'), 'environment').flatMap((e) => {
-    // "FOO" without a value passes the caller's variable through: not in the file, not ours to read
-    if (e.value === undefined) return [];
-    sources[`env:${e.key}`] = e.loc;
-    return [{ name: e.key, value: e.value }];
-  });
+  const fromEnvironment = mapEntries(field(node, 'environment'), 'environment');
+  const own = new Set(fromEnvironment.map((e) => e.key));
+  const env = [
+    // a later line (or file) sets the same name again: the last one is what the container gets
+    ...[...new Map((ctx.envFromFiles ?? []).map((e) => [e.name, e])).values()].filter((e) => !own.has(e.name)).map((e) => {
+      sources[`env:${e.name}`] = e.loc;
+      return { name: e.name, value: e.value };
+    }),
+    ...fromEnvironment.flatMap((e) => {
+      // "FOO" without a value passes the caller's variable through: not in the file, not ours to read
+      if (e.value === undefined) return [];
+      sources[`env:${e.key}`] = e.loc;
+      return [{ name: e.key, value: e.value }];
+    }),
+  ];
   const labels = Object.fromEntries(mapEntries(field(node, 'labels'), 'labels').map((e) => [e.key, e.value ?? '']));
 
   const networkMode = asString(field(node, 'network_mode'), what('network_mode'));

@@ -12,6 +12,8 @@ export interface ComposeService {
   node: YMap;
   /** where the service's name is written (in the first file that defines it) */
   keyLoc: YLoc;
+  /** variables from its env_file files, each at its line in that file */
+  envFromFiles: Array<{ name: string; value: string; loc: YLoc }>;
 }
 
 export interface ComposeProject {
@@ -121,6 +123,32 @@ function resolveExtends(loader: FileLoader, absFile: string, name: string, stack
   return { ...asMap((merged as YMap).entries.get('x')!.value, 'service')!, loc: node.loc };
 }
 
+/** env_file: a path, a list of paths, or {path, required}; relative to the file that names it. */
+function readEnvFiles(node: YMap, service: string, cwd: string): Array<{ name: string; value: string; loc: YLoc }> {
+  const v = field(node, 'env_file');
+  if (!v) return [];
+  const items = v.kind === 'seq' ? v.items : [v];
+  const out: Array<{ name: string; value: string; loc: YLoc }> = [];
+  for (const item of items) {
+    const m = item.kind === 'map' ? item : undefined;
+    const path = m ? asString(field(m, 'path'), `service ${service}: env_file path`) : asString(item, `service ${service}: env_file`);
+    const required = m ? field(m, 'required')?.kind !== 'scalar' || (field(m, 'required') as { value: unknown }).value !== false : true;
+    if (!path) continue;
+    const abs = resolve(dirname(resolve(cwd, item.loc.file)), path);
+    if (!existsSync(abs)) {
+      if (required) throw new InputError(item.loc, `service ${service}: env_file ${path} does not exist`);
+      continue;
+    }
+    const shown = relative(cwd, abs) || abs;
+    const lines = readText(abs, shown).split(/\r?\n/);
+    lines.forEach((line, i) => {
+      const one = parseDotEnv(line);
+      for (const [name, value] of one) out.push({ name, value, loc: { file: shown, line: i + 1, column: 1 } });
+    });
+  }
+  return out;
+}
+
 function activeProfiles(opts: LoadComposeOptions): Set<string> {
   const fromEnv = (opts.env.COMPOSE_PROFILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return new Set([...(opts.profiles ?? []), ...fromEnv]);
@@ -169,7 +197,7 @@ export function loadComposeProject(inputs: readonly string[], opts: LoadComposeO
       inactive.push(name);
       continue;
     }
-    services.push({ name, node, keyLoc: e.keyLoc });
+    services.push({ name, node, keyLoc: e.keyLoc, envFromFiles: readEnvFiles(node, name, opts.cwd) });
   }
   return { name: projectName(project, dir, opts.env), files, dir, services, inactive, unsetVariables: [...loader.unset].sort(), lookup, root: project };
 }

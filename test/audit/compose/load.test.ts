@@ -183,3 +183,18 @@ describe('use_api_socket', () => {
     expect(f.map((x) => `${x.location?.path}:${x.location?.line}`)).toEqual(['compose.yaml:4']);
   });
 });
+
+describe('env_file', () => {
+  it('variables from env_file reach CT024 at their line in that file, redacted; environment: wins; a missing required file is an error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-envfile-'));
+    writeFileSync(join(dir, 'app.env'), '# app settings\nLOG_LEVEL=info\nGITHUB_TOKEN=ghp_4f3a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f\n');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: x\n    env_file: [app.env, { path: optional.env, required: false }]\n');
+    const f = auditCompose([], { cwd: dir, env: {} })[0]!.findings.filter((x) => x.ruleId === 'CT024');
+    expect(f.map((x) => `${x.location?.path}:${x.location?.line}`)).toEqual(['app.env:3']);
+    expect(f[0]!.evidence).not.toContain('ghp_4f3a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: x\n    env_file: app.env\n    environment:\n      GITHUB_TOKEN: ""\n');
+    expect(auditCompose([], { cwd: dir, env: {} })[0]!.findings.filter((x) => x.ruleId === 'CT024')).toEqual([]);
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: x\n    env_file: missing.env\n');
+    expect(auditCompose([], { cwd: dir, env: {} })[0]!.errors[0]!.message).toBe('service app: env_file missing.env does not exist');
+  });
+});
