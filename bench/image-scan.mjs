@@ -4,7 +4,12 @@
 // Each side runs in its own child process (best of two), so peak RSS is its own.
 // Targets: (b) >= 0.7 x (a) in MB/s; (b) peak RSS < 200 MB.
 //
-//   npm run build && node bench/image-scan.mjs [--size-mb 500] [--files 50000] [--regen]
+//   npm run build && node bench/image-scan.mjs [--size-mb 500] [--files 50000] [--regen] [--ref IMAGE|--no-ref]
+//
+// Then the same on a real image in the engine (default: the largest bulkhead-test/real-* image
+// that scripts/real-images built; --ref picks another): (c) the engine's export stream read +
+// tar parse with no rules, (d) the full audit by reference through the Engine API, and (e) the
+// full audit of that image's `docker save` tarball on disk (the seekable path, worker threads).
 //
 // The archive is generated with tar-stream + zlib (no engine) into $TMPDIR/bulkhead-bench-image/
 // and reused while its parameters match. Progress (bytes, layers) shows on a TTY only.
@@ -39,7 +44,35 @@ if (args[0] === '--child') {
   let bytes = 0;
   let files = 0;
   let findings = 0;
-  if (mode === 'raw') {
+  if (mode === 'ref-raw') {
+    // the export stream as the product reads it, outer and inner tars parsed, no rules
+    const { connectEngine } = await import('../dist/engine/dockerode-client.js');
+    const engine = await connectEngine();
+    const outer = tar.extract();
+    (await engine.exportImage(file)).pipe(outer);
+    for await (const entry of outer) {
+      if (!/(?:^|\/)layer\.tar$|^blobs\/sha256\/[0-9a-f]{64}$/.test(entry.header.name) || entry.header.size < 65536) {
+        entry.resume();
+        continue;
+      }
+      const inner = tar.extract();
+      Readable.from(entry).pipe(inner);
+      for await (const e of inner) {
+        files++;
+        for await (const chunk of e) bytes += chunk.length;
+      }
+    }
+  } else if (mode === 'ref-full') {
+    const { connectEngine } = await import('../dist/engine/dockerode-client.js');
+    const { readImageFromEngine } = await import('../dist/audit/image/read-image.js');
+    const { imageTargetResult } = await import('../dist/audit/image/audit.js');
+    const facts = await readImageFromEngine(await connectEngine(), file);
+    const target = imageTargetResult(facts);
+    bytes = Number(target.properties?.bytesScanned ?? 0);
+    files = Number(target.properties?.files ?? 0);
+    findings = target.findings.length;
+    if (target.errors.length) throw new Error(target.errors.map((e) => e.message).join('; '));
+  } else if (mode === 'raw') {
     const outer = tar.extract();
     createReadStream(file, { highWaterMark: 1 << 20 }).pipe(outer);
     let layers = 0;
@@ -229,8 +262,8 @@ if (args.includes('--regen') || !existsSync(archive)) {
 }
 const archiveMb = statSync(archive).size / 1e6;
 
-function child(mode) {
-  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', mode, archive], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+function child(mode, file = archive) {
+  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', mode, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${mode} child failed (${r.status}): ${r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -245,3 +278,49 @@ console.log(`(a) read + gunzip + tar parse, no rules: ${mbps(raw).toFixed(0)} MB
 console.log(`(b) full image audit:                    ${mbps(full).toFixed(0)} MB/s  (${(full.ms / 1000).toFixed(2)} s, peak RSS ${full.maxRssMb.toFixed(0)} MB, ${full.files} files, ${full.findings} findings)`);
 console.log(`ratio (b)/(a): ${ratio.toFixed(2)} (target >= 0.70) ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
 console.log(`peak RSS (b): ${full.maxRssMb.toFixed(0)} MB (target < 200 MB) ${full.maxRssMb < 200 ? 'OK' : 'ABOVE TARGET'}`);
+
+// ---- a real image from the engine ---------------------------------------------------------
+/** The largest bulkhead-test/real-* image, through the Engine API (no docker CLI). */
+async function largestRealImage() {
+  const { connectEngine } = await import('../dist/engine/dockerode-client.js');
+  let engine;
+  try {
+    engine = await connectEngine();
+    const images = await engine.listImages();
+    const real = images.filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith('bulkhead-test/real-'))).sort((a, b) => b.Size - a.Size);
+    return real[0] ? { ref: real[0].RepoTags.find((t) => t.startsWith('bulkhead-test/real-')), size: real[0].Size } : undefined;
+  } catch (err) {
+    console.log(`real image: skipped, no engine answers (${err.message})`);
+    return undefined;
+  }
+}
+
+
+if (!args.includes('--no-ref')) {
+  const picked = opt('--ref') ? { ref: opt('--ref') } : await largestRealImage();
+  if (!picked) {
+    console.log('real image: none found (run scripts/real-images, or pass --ref IMAGE)');
+  } else {
+    const { ref } = picked;
+    const rawRef = best(child('ref-raw', ref), child('ref-raw', ref));
+    const fullRef = best(child('ref-full', ref), child('ref-full', ref));
+    const mb = rawRef.bytes / 1e6;
+    const rate = (r) => mb / (r.ms / 1000);
+    console.log(`real image ${ref}: ${mb.toFixed(0)} MB in ${rawRef.files} layer entries`);
+    console.log(`(c) export stream + tar parse, no rules: ${rate(rawRef).toFixed(0)} MB/s  (${(rawRef.ms / 1000).toFixed(2)} s, peak RSS ${rawRef.maxRssMb.toFixed(0)} MB)`);
+    console.log(`(d) full audit by reference:           ${rate(fullRef).toFixed(0)} MB/s  (${(fullRef.ms / 1000).toFixed(2)} s, peak RSS ${fullRef.maxRssMb.toFixed(0)} MB, ${fullRef.findings} findings)`);
+    console.log(`ratio (d)/(c): ${(rate(fullRef) / rate(rawRef)).toFixed(2)}; peak RSS (d): ${fullRef.maxRssMb.toFixed(0)} MB (target < 200 MB) ${fullRef.maxRssMb < 200 ? 'OK' : 'ABOVE TARGET'}`);
+    // the same image as a docker save tarball on disk: the seekable path with worker threads
+    const saved = join(dir, `real-${ref.replace(/[^A-Za-z0-9_.-]+/g, '_')}.tar`);
+    if (!existsSync(saved)) {
+      const { connectEngine } = await import('../dist/engine/dockerode-client.js');
+      const { pipeline } = await import('node:stream/promises');
+      mkdirSync(dir, { recursive: true });
+      await pipeline(await (await connectEngine()).exportImage(ref), createWriteStream(saved + '.tmp'));
+      renameSync(saved + '.tmp', saved);
+    }
+    const fullFile = best(child('full', saved), child('full', saved));
+    console.log(`(e) full audit of its docker save tarball: ${(mb / (fullFile.ms / 1000)).toFixed(0)} MB/s  (${(fullFile.ms / 1000).toFixed(2)} s, peak RSS ${fullFile.maxRssMb.toFixed(0)} MB) ${fullFile.maxRssMb < 200 ? 'OK' : 'ABOVE TARGET'}`);
+  }
+}
+

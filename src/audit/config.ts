@@ -194,8 +194,14 @@ export function applyAuditConfig(report: Report, config: AuditConfig, now: Date 
       suppressed++;
       return false;
     };
+    const before = t.findings.filter((f) => !disabled.has(f.ruleId));
     t.findings = t.findings.filter(keep);
+    // a disabled rule was not checked; an ignored finding is accepted, which is not a pass
+    if (t.evaluated) t.evaluated = t.evaluated.filter((id) => !disabled.has(id));
+    const accepted = [...new Set(before.filter((f) => !t.findings.includes(f)).map((f) => f.ruleId))];
+    if (accepted.length) t.accepted = [...new Set([...(t.accepted ?? []), ...accepted])].sort();
   }
+  if (report.evaluatedRules) report.evaluatedRules = report.evaluatedRules.filter((r) => !disabled.has(r.id));
   const present = new Set(report.targets.flatMap((t) => t.findings.map((f) => f.ruleId)));
   report.rules = report.rules.filter((r) => present.has(r.id) || report.targets.some((t) => t.fixed?.some((f) => f.ruleId === r.id)));
   return { expired, unused: active.filter((ig) => !used.has(ig)), suppressed };

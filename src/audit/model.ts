@@ -82,6 +82,19 @@ export interface TargetResult {
   errors: TargetError[];
   /** findings of a baseline that are gone now (--baseline) */
   fixed?: Finding[];
+  /**
+   * ids of the rules that ran on this target's facts (a rule that failed is not listed), so a
+   * rule listed here without a finding passed. Absent in reports written before it existed.
+   */
+  evaluated?: string[];
+  /** ids of rules whose findings here the project config ignores (accepted, so neither shown nor passed) */
+  accepted?: string[];
+  /**
+   * set by --baseline on a container that was in the baseline and is absent from a run that
+   * listed the engine's containers (removed or stopped): it has no findings, and all its
+   * baseline findings are in `fixed`
+   */
+  removed?: true;
   /** facts worth showing beside findings (image id, engine version, ...) */
   properties?: Record<string, string | number | boolean>;
 }
@@ -98,4 +111,8 @@ export interface Report {
   targets: TargetResult[];
   /** metadata of every rule that produced a finding, for formatters that describe rules */
   rules: RuleMeta[];
+  /** id, title, severity and CIS ids of every rule evaluated on some target (the PASS checklist reads it) */
+  evaluatedRules?: EvaluatedRule[];
 }
+
+export type EvaluatedRule = Pick<RuleMeta, 'id' | 'target' | 'severity' | 'title' | 'cis'>;

@@ -4,8 +4,9 @@ import { loadPolicy } from '../policy/load.js';
 import { BulkheadError } from '../errors.js';
 import { SEVERITIES, type Report } from '../audit/model.js';
 import { failingFindings, type FailOn } from '../audit/report/build.js';
-import { applyBaseline, readBaseline } from '../audit/report/baseline.js';
+import { applyBaseline, readBaseline, type BaselineOptions } from '../audit/report/baseline.js';
 import { FORMATTERS, isFormatName } from '../audit/report/formatters/index.js';
+import { terminalWidth } from '../audit/report/terminal-width.js';
 import { findRule } from '../audit/rules/registry.js';
 import { applyAuditConfig, loadAuditConfig, type AuditConfig } from '../audit/config.js';
 import { ExitCode } from './exit-codes.js';
@@ -51,7 +52,7 @@ export function addCommonAuditOptions(cmd: Command): Command {
  * returns the audit's exit code.
  * The formatter never decides the exit code; this function does, from the report.
  */
-export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: CliContext, config?: AuditConfig): Promise<number> {
+export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: CliContext, config?: AuditConfig, baselineOptions: BaselineOptions = {}): Promise<number> {
   if (!isFormatName(opts.format)) {
     throw new BulkheadError('usage', `--format ${opts.format}: unknown format (expected one of ${Object.keys(FORMATTERS).join(', ')})`);
   }
@@ -66,10 +67,12 @@ export async function emitReport(report: Report, opts: CommonAuditOptions, ctx: 
     if (!auditedKinds.has(findRule(ig.rule)?.target ?? 'dockerfile')) continue;
     ctx.io.stderr.write(`bulkhead: ${projectConfig.source}${ig.line ? `:${ig.line}` : ''}: ignore of ${ig.rule} matched no finding (remove it?)\n`);
   }
-  if (opts.baseline) applyBaseline(report, readBaseline(opts.baseline));
+  if (opts.baseline) applyBaseline(report, readBaseline(opts.baseline), baselineOptions);
   const formatter = await FORMATTERS[opts.format]();
   const color = !opts.output && ctx.io.stdout.isTTY === true && !ctx.io.env.NO_COLOR;
-  const text = formatter(report, { color });
+  // a file gets the width of a terminal that is not known; stdout gets its own
+  const width = opts.output ? terminalWidth({}, ctx.io.env) : terminalWidth(ctx.io.stdout, ctx.io.env);
+  const text = formatter(report, { color, width });
   if (opts.output) {
     try {
       writeFileSync(opts.output, text);

@@ -15,13 +15,14 @@ const COMMANDS: Record<string, () => Promise<Registrar>> = {
   profile: async () => (await import('./commands/profile.js')).registerProfile,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   rules: async () => (await import('./commands/rules.js')).registerRules,
+  authz: async () => (await import('./commands/authz.js')).registerAuthz,
 };
 
 /** Which exit-code table a command uses: `run` mimics docker run, the rest are audits/tools. */
 export type CommandFamily = 'run' | 'audit';
 
 export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;

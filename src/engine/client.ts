@@ -24,6 +24,22 @@ export interface ContainerChange {
   Kind: 0 | 1 | 2;
 }
 
+/** GET /containers/{id}/top: ps's column titles and one row per process of the container. */
+export interface ContainerTop {
+  Titles: string[];
+  Processes: string[][];
+}
+
+/** One entry of GET /networks, as far as the audit reads it. */
+export interface NetworkSummary {
+  Name: string;
+  Id: string;
+  Driver: string;
+  Scope?: string;
+  Ingress?: boolean;
+  Options?: Record<string, string> | null;
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -51,9 +67,16 @@ export interface EngineClient {
   /** POST /images/load */
   loadImage(tar: Readable): Promise<void>;
 
+  /** GET /networks, optionally only those of one driver (e.g. "overlay") */
+  listNetworks(options?: { driver?: string }): Promise<NetworkSummary[]>;
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;
   containerChanges(id: string): Promise<ContainerChange[]>;
+  /**
+   * GET /containers/{id}/top: the engine runs `ps psArgs` on its host and keeps the processes of
+   * the container's cgroup (so a container sharing the host PID namespace still lists only its own)
+   */
+  topContainer(id: string, psArgs?: string): Promise<ContainerTop>;
   /** GET /containers/{id}/archive: a tar of one path */
   containerArchive(id: string, path: string): Promise<Readable>;
   /** GET /containers/{id}/export: the whole filesystem as a tar */

@@ -8,8 +8,10 @@ import {
   type AttachedStreams,
   type ContainerChange,
   type ContainerCreateOptions,
+  type ContainerTop,
   type EngineClient,
   type EngineVersion,
+  type NetworkSummary,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -190,6 +192,10 @@ export class DockerodeEngineClient implements EngineClient {
       if (errLine) throw Object.assign(new Error((JSON.parse(errLine) as { error: string }).error), { statusCode: 500 });
     });
   }
+  listNetworks(options: { driver?: string } = {}): Promise<NetworkSummary[]> {
+    const filters = options.driver ? JSON.stringify({ driver: [options.driver] }) : undefined;
+    return this.call('list networks', async () => ((await this.docker.listNetworks(filters ? { filters } : {})) as unknown as NetworkSummary[]) ?? []);
+  }
   listContainers(options: { all?: boolean; labels?: string[] } = {}) {
     const filters = options.labels?.length ? JSON.stringify({ label: options.labels }) : undefined;
     return this.call('list containers', () => this.docker.listContainers({ all: options.all ?? false, ...(filters ? { filters } : {}) }));
@@ -203,6 +209,12 @@ export class DockerodeEngineClient implements EngineClient {
       const raw = (await this.docker.getContainer(id).changes()) as unknown;
       const parsed = Buffer.isBuffer(raw) || typeof raw === 'string' ? (JSON.parse(String(raw)) as unknown) : raw;
       return Array.isArray(parsed) ? (parsed as ContainerChange[]) : [];
+    });
+  }
+  topContainer(id: string, psArgs?: string): Promise<ContainerTop> {
+    return this.call(`top of container ${id}`, async () => {
+      const top = (await this.docker.getContainer(id).top(psArgs === undefined ? {} : { ps_args: psArgs })) as Partial<ContainerTop> | null;
+      return { Titles: top?.Titles ?? [], Processes: top?.Processes ?? [] };
     });
   }
   containerArchive(id: string, path: string): Promise<Readable> {

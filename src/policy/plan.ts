@@ -72,5 +72,7 @@ export interface HardeningPlan {
     allowSkip: boolean;
     /** setuid/setgid files accepted by path and sha256 of their content */
     setuidAllowlist: Array<{ path: string; sha256?: string }>;
+    /** files whose secret findings are accepted, by path and sha256 of the whole file */
+    secretAllowlist: Array<{ path: string; sha256: string }>;
   };
 }

@@ -17,7 +17,7 @@ export type Tightening =
   | { kind: 'subset' }
   /** a set: the child may only add members */
   | { kind: 'superset' }
-  | { kind: 'custom'; name: 'tmpfs' | 'ulimits' | 'publishHostIp' | 'setuidAllowlist' | 'retryCount' };
+  | { kind: 'custom'; name: 'tmpfs' | 'ulimits' | 'publishHostIp' | 'setuidAllowlist' | 'secretAllowlist' | 'retryCount' | 'authzExemptions' };
 
 export const TIGHTENING: Readonly<Record<string, Tightening>> = {
   'securityContext.runAsNonRoot': { kind: 'true-is-tighter' },
@@ -47,6 +47,10 @@ export const TIGHTENING: Readonly<Record<string, Tightening>> = {
   'gate.failOn': { kind: 'order', order: SEVERITIES },
   'gate.allowSkip': { kind: 'false-is-tighter' },
   'gate.setuidAllowlist': { kind: 'custom', name: 'setuidAllowlist' },
+  'gate.secretAllowlist': { kind: 'custom', name: 'secretAllowlist' },
+  'authz.failOn': { kind: 'order', order: SEVERITIES },
+  'authz.builds': { kind: 'order', order: ['deny', 'allow'] },
+  'authz.exemptions': { kind: 'custom', name: 'authzExemptions' },
 };
 
 /** Fields that carry no security meaning in either direction, so a child may set them freely. */
@@ -175,6 +179,18 @@ const customChecks: Record<Extract<Tightening, { kind: 'custom' }>['name'], (par
     child.gate.setuidAllowlist.forEach((e, i) => {
       const covered = parent.gate.setuidAllowlist.some((p) => p.path === e.path && (p.sha256 === undefined || p.sha256 === e.sha256));
       if (!covered) flag(`gate.setuidAllowlist[${i}]`, ['gate', 'setuidAllowlist', i], parent.gate.setuidAllowlist, e);
+    });
+  },
+  // the same for secret files: every entry has a sha256, so only an entry the parent has
+  secretAllowlist(parent, child, flag) {
+    child.gate.secretAllowlist.forEach((e, i) => {
+      if (!parent.gate.secretAllowlist.some((p) => p.path === e.path && p.sha256 === e.sha256)) flag(`gate.secretAllowlist[${i}]`, ['gate', 'secretAllowlist', i], parent.gate.secretAllowlist, e);
+    });
+  },
+  // an exemption is a loosening unless the parent has the very same one
+  authzExemptions(parent, child, flag) {
+    child.authz.exemptions.forEach((e, i) => {
+      if (!parent.authz.exemptions.some((p) => JSON.stringify(p) === JSON.stringify(e))) flag(`authz.exemptions[${i}]`, ['authz', 'exemptions', i], parent.authz.exemptions, e);
     });
   },
   // fewer restarts is tighter; a child that stops restarting ("no") has no count to compare

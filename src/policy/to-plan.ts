@@ -67,6 +67,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
       failOn: policy.gate.failOn,
       allowSkip: policy.gate.allowSkip,
       setuidAllowlist: policy.gate.setuidAllowlist.map((e) => (e.sha256 === undefined ? { path: e.path } : { path: e.path, sha256: e.sha256 })),
+      secretAllowlist: policy.gate.secretAllowlist.map((e) => ({ path: e.path, sha256: e.sha256 })),
     },
   };
 }

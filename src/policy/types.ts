@@ -44,7 +44,25 @@ export interface Policy {
     failOn: Severity;
     allowSkip: boolean;
     setuidAllowlist: Array<{ path: string; sha256?: string }>;
+    secretAllowlist: Array<{ path: string; sha256: string }>;
   };
+  /** what `bulkhead authz serve` enforces on the host's engine (docs/authz.md) */
+  authz: {
+    failOn: Severity;
+    builds: 'deny' | 'allow';
+    exemptions: AuthzExemption[];
+  };
+}
+
+/** A reasoned, dated exception to the authz decision, by image, container name or TLS user. */
+export interface AuthzExemption {
+  reason: string;
+  /** YYYY-MM-DD, inclusive */
+  until: string;
+  image?: string;
+  name?: string;
+  user?: string;
+  rules?: string[];
 }
 
 /** What one YAML file holds before merging: any section may be missing. */

@@ -2,49 +2,42 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { HardeningPlan } from '../policy/plan.js';
-
-export interface GateVerdict {
-  refused: boolean;
-  summary: string[];
-}
 
 /**
- * Gate verdicts by image id. An image id is the digest of its config, so its layers cannot
- * change under the same id: auditing it again for the same gate settings and the same
- * bulkhead version would give the same verdict. This keeps repeated `bulkhead run`s of one
- * image from exporting and scanning it every time.
+ * Gate audits by image id: every finding of the image, whatever the policy (the image gate's
+ * JSON, opaque here). An image id is the digest of its config, so its layers cannot change
+ * under the same id: auditing it again with the same bulkhead version would find the same.
+ * Each policy's threshold and allowlists are applied to the cached audit, so repeated
+ * `bulkhead run`s of one image, under any policy, export and scan it once.
  */
 export interface GateCache {
-  get(key: string): GateVerdict | undefined;
-  set(key: string, verdict: GateVerdict): void;
+  get(key: string): unknown;
+  set(key: string, audit: unknown): void;
 }
 
-export function gateCacheKey(imageId: string, gate: HardeningPlan['gate'], toolVersion: string): string {
-  return createHash('sha256').update(JSON.stringify({ imageId, gate, toolVersion })).digest('hex');
+export function gateCacheKey(imageId: string, toolVersion: string): string {
+  return createHash('sha256').update(JSON.stringify({ imageId, toolVersion })).digest('hex');
 }
 
 /** $XDG_CACHE_HOME/bulkhead/gate (or ~/.cache/bulkhead/gate); unusable caches are ignored. */
 export function fileGateCache(env: Record<string, string | undefined>, dir?: string): GateCache {
   const root = dir ?? join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'bulkhead', 'gate');
   return {
+    // the image gate checks what it reads back (a damaged or older entry is audited again)
     get(key) {
       try {
-        const v = JSON.parse(readFileSync(join(root, `${key}.json`), 'utf8')) as Partial<GateVerdict>;
-        if (typeof v.refused === 'boolean' && Array.isArray(v.summary) && v.summary.every((s) => typeof s === 'string')) {
-          return { refused: v.refused, summary: v.summary };
-        }
+        return JSON.parse(readFileSync(join(root, `${key}.json`), 'utf8')) as unknown;
       } catch {
         // missing or unreadable: audit again
+        return undefined;
       }
-      return undefined;
     },
-    set(key, verdict) {
+    set(key, audit) {
       try {
         mkdirSync(root, { recursive: true, mode: 0o700 });
         // write then rename, so a concurrent run never reads half a file
         const tmp = join(root, `${key}.${process.pid}.tmp`);
-        writeFileSync(tmp, JSON.stringify(verdict), { mode: 0o600 });
+        writeFileSync(tmp, JSON.stringify(audit), { mode: 0o600 });
         renameSync(tmp, join(root, `${key}.json`));
       } catch {
         // a read-only home must not fail the run; the next run audits again

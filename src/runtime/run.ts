@@ -18,11 +18,22 @@ export interface PolicyServices {
   toAppArmorProfile(plan: HardeningPlan): string;
 }
 
+export interface GateVerdict {
+  refused: boolean;
+  summary: string[];
+}
+
 /**
  * The audit-then-run gate (src/audit/image/gate.ts, owned by the image auditor). Injected
- * rather than imported so the runtime does not depend on the audit code's shape.
+ * rather than imported so the runtime does not depend on the audit code's shape: an audit is
+ * JSON to the runtime, cached by image id and handed back to `verdict` with each policy's gate.
  */
-export type ImageGate = (engine: EngineClient, imageRef: string, gate: HardeningPlan['gate']) => Promise<{ refused: boolean; summary: string[] }>;
+export interface ImageGate {
+  /** reads the image and keeps every finding, whatever any policy's threshold */
+  audit(engine: EngineClient, imageRef: string): Promise<unknown>;
+  /** one policy's verdict over an audit; undefined when `audit` is not one (an older or damaged cache entry) */
+  verdict(audit: unknown, gate: HardeningPlan['gate']): GateVerdict | undefined;
+}
 
 /** A terminal on stdin (process.stdin when it is a TTY). */
 interface TerminalInput {
@@ -46,7 +57,7 @@ export interface RunDeps {
   /** where SIGINT/SIGTERM arrive (process by default) */
   signals?: EventEmitter;
   imageGate?: ImageGate;
-  /** verdicts of earlier gate runs, by image id */
+  /** audits of earlier gate runs, by image id */
   gateCache?: GateCache;
   toolVersion: string;
   /** how long a forwarded SIGINT/SIGTERM may take before the container is killed */
@@ -115,17 +126,24 @@ function engineUrlFrom(settings: RunSettings, env: Record<string, string | undef
   return settings.engineUrl ?? (env.DOCKER_HOST || undefined);
 }
 
-/** The audit-then-run gate, on the image id (a tag can move); verdicts are cached by id. */
+/**
+ * The audit-then-run gate, on the image id (a tag can move). Audits are cached by id and
+ * bulkhead version, not by policy: this policy's verdict is taken from a cached audit.
+ */
 async function passImageGate(engine: EngineClient, imageRef: string, imageId: string, gate: HardeningPlan['gate'], imageGate: ImageGate, deps: RunDeps): Promise<void> {
-  const key = gateCacheKey(imageId, gate, deps.toolVersion);
-  let verdict = deps.gateCache?.get(key);
+  const key = gateCacheKey(imageId, deps.toolVersion);
+  const cached = deps.gateCache?.get(key);
+  let verdict = cached === undefined ? undefined : imageGate.verdict(cached, gate);
   if (!verdict) {
-    const result = await imageGate(engine, imageId, gate);
-    verdict = { refused: result.refused, summary: result.summary };
-    deps.gateCache?.set(key, verdict);
+    const audit = await imageGate.audit(engine, imageId);
+    deps.gateCache?.set(key, audit);
+    verdict = imageGate.verdict(audit, gate);
+    if (!verdict) throw new BulkheadError('gate', `refused: the image gate could not read its own audit of ${imageRef}`);
   }
   if (verdict.refused) {
-    throw new BulkheadError('gate', `refused by the image gate: ${imageRef} has findings at or above ${gate.failOn}${gate.allowSkip ? ' (--no-gate skips the gate under this policy)' : ''}`, { details: verdict.summary });
+    // a reviewed setuid or secret file is accepted by the policy's allowlists, not by skipping the gate
+    const skip = gate.allowSkip ? '; --no-gate skips the gate under this policy' : '';
+    throw new BulkheadError('gate', `refused by the image gate: ${imageRef} has findings at or above ${gate.failOn} (a reviewed file is accepted by path and sha256 in the policy's gate.setuidAllowlist or gate.secretAllowlist${skip})`, { details: verdict.summary });
   }
 }
 

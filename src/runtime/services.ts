@@ -1,3 +1,4 @@
+import { parseGateAudit, verdictOf } from '../audit/image/gate-verdict.js';
 import type { ImageGate, PolicyServices } from './run.js';
 
 /**
@@ -21,11 +22,20 @@ export async function defaultPolicyServices(): Promise<PolicyServices> {
 
 /**
  * The audit-then-run gate of the image auditor (src/audit/image/gate.ts), imported only when a
- * run actually audits an image (the policy enables the gate and the verdict is not cached).
+ * run actually audits an image (the policy enables the gate and no audit of the image is
+ * cached). A cached audit is judged by gate-verdict.ts, which is small and loaded with the run.
  */
 export async function defaultImageGate(): Promise<ImageGate | undefined> {
-  return async (engine, imageRef, gate) => {
-    const { runImageGate } = await import('../audit/image/gate.js');
-    return runImageGate(engine, imageRef, gate);
+  return {
+    audit: async (engine, imageRef) => {
+      const { auditImageForGate } = await import('../audit/image/gate.js');
+      return auditImageForGate(engine, imageRef);
+    },
+    verdict: (audit, gate) => {
+      const parsed = parseGateAudit(audit);
+      if (!parsed) return undefined;
+      const { refused, summary } = verdictOf(parsed, gate);
+      return { refused, summary };
+    },
   };
 }

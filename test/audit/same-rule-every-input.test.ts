@@ -228,10 +228,12 @@ describe('the same setting gives the same finding from inspect, compose and a po
 });
 
 describe('what a file cannot know stays unknown', () => {
-  it('a compose service without user: says nothing about root (the image decides)', () => {
+  it('a compose service without user: the uid is the image\'s to say, a low CT019 as for a create request', () => {
     const facts = composeFacts(COMPOSE_BASE.replace('    user: "65534:65534"\n', ''));
-    expect(facts.unknown).toContain('user');
-    expect(findings(facts, 'CT019')).toEqual([]);
+    expect(facts.userUidUnknown).toBe(true);
+    const f = findings(facts, 'CT019');
+    expect(f.map((x) => x.severity)).toEqual(['low']);
+    expect(f[0]!.message).toContain("sets no user: it runs as the image's USER");
   });
   it('a pod without runAsUser: CT019 silent (KS007 covers it), and no engine is assumed', () => {
     const facts = podFacts(POD_BASE.replace('        runAsUser: 65534\n', ''));

@@ -34,6 +34,18 @@ describe('docs stay in step with the code', () => {
     for (const name of listBuiltinPolicies()) expect(policiesDoc).toContain(`\`${name}\``);
   });
 
+  it('docs/policies.md names real groups for each workload, and the one that holds shmget for postgres', () => {
+    const section = policiesDoc.slice(policiesDoc.indexOf('### Seccomp groups by workload'), policiesDoc.indexOf('## Merging'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| workload') && !l.startsWith('|---'));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      const group = /^\| [^|]+ \| `([a-z-]+)`/.exec(row)?.[1];
+      expect(group !== undefined && group in SYSCALL_GROUPS, row).toBe(true);
+    }
+    const shm = Object.entries(SYSCALL_GROUPS).find(([, g]) => (g.syscalls as readonly string[]).includes('shmget'))?.[0];
+    expect(rows.find((r) => r.startsWith('| PostgreSQL'))).toContain(`\`${shm}\``);
+  });
+
   it('docs/profiles.md lists every syscall group', () => {
     const missing = Object.keys(SYSCALL_GROUPS).filter((g) => !profilesDoc.includes(`| \`${g}\` |`));
     expect(missing).toEqual([]);

@@ -69,7 +69,7 @@ describe('built-in policies', () => {
       network: { mode: 'none', allowPublish: false, publishHostIp: '127.0.0.1' },
       mounts: { allowReadWrite: false, deniedHostPaths: ['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/run', '/var/run', '/var/lib/docker', '/var/lib/containerd'] },
       restart: { policy: 'on-failure', maxRetries: 3 },
-      gate: { enabled: true, failOn: 'high', allowSkip: false, setuidAllowlist: [] },
+      gate: { enabled: true, failOn: 'high', allowSkip: false, setuidAllowlist: [], secretAllowlist: [] },
     });
   });
 
@@ -150,6 +150,9 @@ describe('errors name the file, the field and the line', () => {
     ['requires too new', 'metadata:\n  name: x\nrequires: ">=9.0.0"\n', 'requires: needs bulkhead >=9.0.0, this is 0.1.0 (line 5)'],
     ['requires garbage', 'metadata:\n  name: x\nrequires: "soon"\n', 'requires: not a semver range: "soon" (line 5)'],
     ['publish ip', 'metadata:\n  name: x\nnetwork:\n  publishHostIp: localhost\n', 'network.publishHostIp: must match'],
+    ['secret allowlist without sha256', 'metadata:\n  name: x\ngate:\n  secretAllowlist:\n    - path: /app/test/key.pem\n', 'gate.secretAllowlist[0].sha256: is required'],
+    ['secret allowlist short sha256', 'metadata:\n  name: x\ngate:\n  secretAllowlist:\n    - path: /app/test/key.pem\n      sha256: abc123\n', 'gate.secretAllowlist[0].sha256: must match /^[a-f0-9]{64}$/ (line 8)'],
+    ['secret allowlist relative path', 'metadata:\n  name: x\ngate:\n  secretAllowlist:\n    - path: app/key.pem\n      sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n', 'gate.secretAllowlist[0].path: must match /^// (line 7)'],
     ['publish ip range', 'metadata:\n  name: x\nnetwork:\n  publishHostIp: 300.1.1.1\n', 'network.publishHostIp: not an IP address: 300.1.1.1 (line 6)'],
     ['overridable typo', 'metadata:\n  name: x\noverridable:\n  - network\n  - resources.limits.memroy\n', "overridable[1]: 'resources.limits.memroy' is not a field a child could loosen (line 7)"],
     ['overridable near miss', 'metadata:\n  name: x\noverridable: [network.Mode]\n', "overridable[0]: 'network.Mode' is not a field a child could loosen (did you mean network.mode?) (line 5)"],
@@ -236,6 +239,7 @@ describe('extends and the tighten-only rule', () => {
     ['rw mounts', 'mounts:\n  allowReadWrite: true\n', 'mounts.allowReadWrite', 'false -> true'],
     ['restart count', 'restartPolicy:\n  name: on-failure\n  maximumRetryCount: 10\n', 'restartPolicy.maximumRetryCount', '3 -> 10'],
     ['setuid', 'gate:\n  setuidAllowlist:\n    - path: /bin/ping\n', 'gate.setuidAllowlist[0]', '[] -> {"path":"/bin/ping"}'],
+    ['secret', 'gate:\n  secretAllowlist:\n    - path: /app/test/key.pem\n      sha256: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n', 'gate.secretAllowlist[0]', '[] -> {"path":"/app/test/key.pem","sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}'],
     ['root', 'securityContext:\n  runAsNonRoot: false\n', 'securityContext.runAsNonRoot', 'true -> false'],
   ])('loosening %s is refused', async (label, body, field, values) => {
     const name = `loosen-${label.replace(/\W+/g, '-')}.yaml`;

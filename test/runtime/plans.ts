@@ -25,7 +25,7 @@ export function untrustedPlan(): HardeningPlan {
     network: { mode: 'none', allowPublish: false, publishHostIp: '127.0.0.1' },
     mounts: { allowReadWrite: false, deniedHostPaths: ['/home'] },
     restart: { policy: 'on-failure', maxRetries: 3 },
-    gate: { enabled: false, failOn: 'high', allowSkip: true, setuidAllowlist: [] },
+    gate: { enabled: false, failOn: 'high', allowSkip: true, setuidAllowlist: [], secretAllowlist: [] },
   };
 }
 

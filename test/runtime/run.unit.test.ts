@@ -117,7 +117,7 @@ describe('runContainer flow (fake engine)', () => {
   });
   it('a tag that moved between the gate and create: refused, container removed, never started', async () => {
     const engine = fakeEngine({ inspectContainer: async () => ({ Image: 'sha256:other' }) as never });
-    const r = await run({}, engine, { imageGate: async () => ({ refused: false, summary: [] }), policy: policy({ ...untrustedPlan(), gate: { ...untrustedPlan().gate, enabled: true } }) });
+    const r = await run({}, engine, { imageGate: { audit: async () => ({}), verdict: () => ({ refused: false, summary: [] }) }, policy: policy({ ...untrustedPlan(), gate: { ...untrustedPlan().gate, enabled: true } }) });
     expect((r.code as BulkheadError).kind).toBe('gate');
     expect((r.code as BulkheadError).message).toMatch(/changed while it was being audited/);
     expect(engine.calls).toContain('remove');

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ContainerFacts, ContainerMount, EngineConfinement, FactSources, PublishedPort, UnknownFact } from '../container/facts.js';
 import { normaliseCapability } from '../container/normalize.js';
+import { namedUser } from '../../users.js';
 import { InputError, asBool, asMap, asNumber, asScalar, asSeq, asString, field, type YLoc, type YMap, type YValue } from '../yaml/located.js';
 import { listToMap } from './merge.js';
 
@@ -183,7 +184,9 @@ export function fromComposeService(name: string, node: YMap, ctx: ComposeContext
   } else unknown.push('healthcheck');
 
   const user = asString(field(node, 'user'), what('user'));
-  if (user === undefined) unknown.push('user');
+  // no user, or a name: which uid it is is the image's to say (its USER, its /etc/passwd), as for a create request
+  const userName = user === undefined ? undefined : namedUser(user);
+  const userUidUnknown = user === undefined || user === '' || (userName !== undefined && userName !== 'root');
   at('user', 'user');
 
   // deploy.resources.limits.* when the short field is absent; the location is whichever set it
@@ -299,7 +302,9 @@ export function fromComposeService(name: string, node: YMap, ctx: ComposeContext
     labels,
     tmpfs,
     healthcheck,
+    ...(userUidUnknown ? { userUidUnknown: true } : {}),
     engine: UNKNOWN_ENGINE,
+    processes: { known: false, reason: 'a compose service declares a container; none runs yet' },
     unknown,
     sources: file,
   };

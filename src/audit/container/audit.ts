@@ -6,7 +6,7 @@ import { BulkheadError, describeError } from '../../errors.js';
 import type { TargetResult } from '../model.js';
 import { containerRules } from '../rules/container/index.js';
 import { runRules } from './run-rules.js';
-import { containerFactsFromInspect, engineConfinement } from './normalize.js';
+import { TOP_PS_ARGS, containerFactsFromInspect, engineConfinement, processesFromTop } from './normalize.js';
 import type { EngineConfinement } from './facts.js';
 import { scanContainerFiles, type FsMode } from './files.js';
 import { mapLimit } from './map-limit.js';
@@ -69,6 +69,18 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
         // unreadable: judged by its name alone, as before
       }
     }
+    let topProblem: string | undefined;
+    if (facts.running) {
+      try {
+        facts.processes = processesFromTop(await engine.topContainer(facts.id, TOP_PS_ARGS));
+        if (!facts.processes.known) topProblem = `processes not checked: ${facts.processes.reason}`;
+      } catch (err) {
+        if (err instanceof DockerApiError && err.kind === 'engine-unreachable') throw err;
+        facts.processes = { known: false, reason: `processes not listed: ${describeError(err)}` };
+        // stopped or removed since the inspect: nothing left to check, not a read problem
+        if (!(err instanceof DockerApiError && (err.statusCode === 404 || err.statusCode === 409))) topProblem = `processes not checked: ${describeError(err)}`;
+      }
+    }
     const target: TargetResult = {
       kind: 'container',
       name: `${facts.name}${suffix}`,
@@ -76,6 +88,7 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
       errors: [],
       properties: { id: facts.id.slice(0, 12), image: facts.image, status: inspect.State?.Status ?? 'unknown' },
     };
+    if (topProblem) target.errors.push({ message: topProblem });
     if (options.fs !== 'none') {
       try {
         const scan = await scanContainerFiles(engine, facts, options.fs);
@@ -90,6 +103,7 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
     }
     try {
       target.findings = runRules(containerRules, facts, { kind: 'container', name: target.name });
+      target.evaluated = containerRules.map((r) => r.meta.id);
     } catch (err) {
       throw new BulkheadError('internal', `container rules failed on ${facts.name}: ${describeError(err)}`, { cause: err });
     }

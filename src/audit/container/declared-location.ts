@@ -40,6 +40,8 @@ const FACT_KEYS_OF_RULE: Readonly<Record<string, (d: FindingDraft) => string[]>>
   CT029: () => ['healthcheck'],
   CT030: () => ['namespaces.network'],
   CT031: (d) => [`ports:${d.key}`],
+  // processes: only a running container has them
+  CT032: () => [],
 };
 
 export function ruleHasFactKeys(ruleId: string): boolean {

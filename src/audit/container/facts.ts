@@ -39,6 +39,11 @@ export interface ContainerFacts {
   user: string;
   /** for a user given by name: its uid in the container's /etc/passwd, when that could be read */
   userUid?: number;
+  /**
+   * true when the input cannot tell which uid `user` is: an authz create request carries no image,
+   * so "" (the image's USER) and a name (looked up in the image's /etc/passwd) are unknown there
+   */
+  userUidUnknown?: boolean;
   readOnlyRootfs: boolean;
   restart: { name: string; maxRetries: number };
   ports: PublishedPort[];
@@ -49,6 +54,12 @@ export interface ContainerFacts {
   /** Config.Healthcheck.Test: undefined when neither image nor run defines one; ["NONE"] when disabled */
   healthcheck: string[] | undefined;
   engine: EngineConfinement;
+  /**
+   * The container's processes (GET /containers/{id}/top), or unknown and why: an input with no
+   * running container behind it (a create request, a compose service), a stopped container, an
+   * engine that could not list them. Rules about processes stay silent on unknown.
+   */
+  processes: ContainerProcesses;
   /** absent with --fs none */
   files?: ContainerFileScan;
   /** present when the container carries io.bulkhead.* labels */
@@ -71,6 +82,19 @@ export type UnknownFact = 'user' | 'engine' | 'healthcheck' | 'pidsLimit' | 'res
  * the draft key of the item ("capAdd:SYS_ADMIN", "mounts:/data", "env:TOKEN", "ports:80:8080").
  */
 export type FactSources = Readonly<Record<string, { path: string; line: number; column: number }>>;
+
+export type ContainerProcesses = { known: true; list: ContainerProcess[] } | { known: false; reason: string };
+
+export interface ContainerProcess {
+  /** host PID, as the engine's ps reports it */
+  pid: number;
+  user: string;
+  /**
+   * ps `comm`: the name of the executable the process runs (its basename, cut at 15 characters by
+   * the kernel), not its argv, which a process rewrites at will (sshd shows "sshd: user@pts/0")
+   */
+  executable: string;
+}
 
 export interface ContainerMount {
   type: string;

@@ -1,4 +1,4 @@
-import type { ContainerInspect } from '../../engine/client.js';
+import type { ContainerInspect, ContainerTop } from '../../engine/client.js';
 import type { HardeningPlan } from '../../policy/plan.js';
 import { planHash } from '../../policy/hash.js';
 import {
@@ -6,6 +6,7 @@ import {
   PLAN_LABEL,
   POLICY_LABEL,
   type ContainerFacts,
+  type ContainerProcesses,
   type EngineConfinement,
   type PublishedPort,
   type RecordedPlan,
@@ -85,6 +86,26 @@ export function recordedPlan(labels: Record<string, string>): RecordedPlan | und
   return { policyName, hashLabel, actualHash, plan: parsed, hashMatches, problem: undefined };
 }
 
+/**
+ * ps arguments for GET /containers/{id}/top: comm last, since the engine splits ps's output on
+ * blanks and leaves the rest of the line to the last column (an executable name may hold one).
+ * No argv: a command line can carry a secret and is not what the process runs.
+ */
+export const TOP_PS_ARGS = '-o pid,user,comm';
+
+/** GET /containers/{id}/top with TOP_PS_ARGS -> the processes fact; unknown when the titles are not ours. Pure. */
+export function processesFromTop(top: ContainerTop): ContainerProcesses {
+  const [pid, user, comm] = ['PID', 'USER', 'COMMAND'].map((t) => top.Titles.indexOf(t));
+  if (pid! < 0 || user! < 0 || comm! < 0) return { known: false, reason: `unexpected ps columns from the engine (${top.Titles.join(', ')})` };
+  return {
+    known: true,
+    list: top.Processes.map((row) => ({ pid: Number(row[pid!]), user: row[user!] ?? '', executable: row.slice(comm!).join(' ') })),
+  };
+}
+
+/** The processes fact of an input that has no process list (until the audit asks the engine). */
+export const PROCESSES_NOT_LISTED: ContainerProcesses = { known: false, reason: 'processes not listed' };
+
 /** Inspect output -> the facts the rules read. Pure. */
 export function containerFactsFromInspect(inspect: ContainerInspect, engine: EngineConfinement): ContainerFacts {
   const hc = (inspect.HostConfig ?? {}) as Record<string, unknown>;
@@ -153,6 +174,7 @@ export function containerFactsFromInspect(inspect: ContainerInspect, engine: Eng
       ? strings((cfg as { Healthcheck: { Test: unknown } }).Healthcheck.Test)
       : undefined,
     engine,
+    processes: inspect.State?.Running === true ? PROCESSES_NOT_LISTED : { known: false, reason: 'the container is not running' },
     ...(plan ? { recordedPlan: plan } : {}),
   };
 }

@@ -92,13 +92,33 @@ export interface DfSuppression {
   used: string[];
 }
 
+/** A build-context file looked at for secrets, and what its content says. */
+export interface ContextFile {
+  /** relative to the context directory, with / separators */
+  path: string;
+  /** secret: holds a credential; public: a public key or certificate; clean: read, nothing found; unknown: not readable as text */
+  verdict: 'secret' | 'public' | 'clean' | 'unknown';
+  /** what was found, for messages: "Private key (PEM)", "no secret found in its content" */
+  what: string;
+  /** redacted evidence for a secret */
+  evidence?: string;
+}
+
 export interface BuildContextFacts {
+  /** the context directory as findings show it */
+  dir: string;
+  /** why the context could not be looked at (Dockerfile from stdin, unlistable directory); lists are then empty */
+  unreadable?: string;
   /** the .dockerignore read (relative display path), when there is one */
   dockerignore?: string;
   /** well-known secret paths that a `COPY . .` would send into the image */
   secretPathsNotIgnored: string[];
-  /** secret-looking files present in the context and not ignored (first few) */
-  secretFilesPresent: string[];
+  /** files with secret-looking names that a `COPY . .` would send, with what their content says (secrets first) */
+  secretFilesPresent: ContextFile[];
+  /** the walk stopped at MAX_CONTEXT_ENTRIES: what it says covers only the entries it saw */
+  truncated?: boolean;
+  /** COPY/ADD sources with secret-looking names, by path relative to the context; a source not here is not in the context */
+  sources: Record<string, ContextFile>;
 }
 
 export interface DockerfileSettings {
@@ -118,7 +138,7 @@ export interface DockerfileFacts {
   /** ARGs declared before the first FROM, with defaults */
   globalArgs: DfProperty[];
   suppressions: DfSuppression[];
-  /** the build context (the Dockerfile's directory); undefined when read from stdin */
+  /** the build context (--context, or the Dockerfile's directory); filled by the reader after parsing */
   context?: BuildContextFacts;
   settings: DockerfileSettings;
 }

@@ -65,7 +65,8 @@ function sliceLines(lines: string[], from: { line: number; character: number }, 
   return [(lines[from.line] ?? '').slice(from.character), ...lines.slice(from.line + 1, to.line), (lines[to.line] ?? '').slice(0, to.character)].join('\n');
 }
 
-const HEREDOC_START = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+// names like robots.txt are allowed (`COPY <<robots.txt <<humans.txt /usr/share/nginx/html/`)
+const HEREDOC_START = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
 
 /**
  * Heredocs of RUN/COPY/ADD: the delimiters named on the first line, each body running to its
@@ -218,10 +219,10 @@ export function parseDockerfile(text: string, path: string, context: BuildContex
     if (keyword === 'RUN') {
       if (!instr.json) {
         const first = args.split('\n')[0] ?? '';
-        const heredocOnly = heredocs.length > 0 && /^\s*((\/bin\/)?(ba|da|a)?sh\s+(-\w+\s+)*)?<<-?\s*["']?\w+["']?\s*$/.test(first);
+        const heredocOnly = heredocs.length > 0 && /^\s*((\/bin\/)?(ba|da|a)?sh\s+(-\w+\s+)*)?<<-?\s*["']?[\w.-]+["']?\s*$/.test(first);
         const script = heredocOnly ? heredocs.flatMap((h) => logicalLines(h.body, h.line - line + 1)) : logicalLines(args, 1);
         // RUN python3 <<EOF: the body is python, not shell; only the command line is shell
-        if (heredocs.length && !heredocOnly) script.splice(0, script.length, { text: first.replace(/<<-?\s*["']?\w+["']?/g, ''), offset: 1 });
+        if (heredocs.length && !heredocOnly) script.splice(0, script.length, { text: first.replace(/<<-?\s*["']?[\w.-]+["']?/g, ''), offset: 1 });
         instr.shell = parseShell(script, { pipefail: shellIsPipefail });
       } else if (SHELLS.has(instr.json[0] ?? '') && instr.json[1] === '-c' && instr.json[2] !== undefined) {
         instr.shell = parseShell([{ text: instr.json[2], offset: 1 }], { pipefail: shellIsPipefail });

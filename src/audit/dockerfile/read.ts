@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import ignoreModule, { type Ignore } from '@balena/dockerignore';
-import type { BuildContextFacts } from './facts.js';
+import type { BuildContextFacts, ContextFile } from './facts.js';
+import { classifyContent, isSecretFileName, MAX_CONTENT_BYTES } from './secret-files.js';
 
 /**
  * The IO half of the Dockerfile audit: finding files, reading bytes, checking they are text,
@@ -133,49 +134,211 @@ export function readInput(input: DockerfileInput, stdin?: Buffer): TextResult {
 /** Paths a careless `COPY . .` sends into an image when no .dockerignore excludes them. */
 export const SECRET_SAMPLE_PATHS = ['.env', '.git/config', '.npmrc', '.pypirc', '.git-credentials', 'id_rsa', '.ssh/id_ed25519', 'server.key', 'tls.pem', '.aws/credentials', '.docker/config.json', 'kubeconfig'];
 
-const SECRET_FILE = /^(\.env(\..+)?|id_(rsa|dsa|ecdsa|ed25519)|.+\.(pem|key|p12|pfx)|\.npmrc|\.pypirc|\.git-credentials|credentials|kubeconfig|\.netrc)$/i;
+/** Entries looked at in one context before the walk stops (a context is a project, not a disk). */
+export const MAX_CONTEXT_ENTRIES = 20_000;
+/** Secret-named files reported per context (secrets first). */
+const MAX_PRESENT = 10;
+/**
+ * Not walked: installed package trees. Their own test fixtures (ssh2's, node-forge's keys) are
+ * not the project's credentials, and they are large; a `node_modules` that a COPY . sends is
+ * a build problem of its own (and usually in .dockerignore).
+ */
+const CONTEXT_SKIP_DIRS = new Set(['node_modules']);
 
 // CommonJS module: under ESM interop the factory may arrive as the default export's default.
 const ignoreFactory = ((ignoreModule as unknown as { default?: unknown }).default ?? ignoreModule) as (options?: { ignorecase?: boolean }) => Ignore;
 
-const contextCache = new Map<string, BuildContextFacts>();
+interface ContextListing {
+  dockerignore?: string;
+  ignores: (p: string) => boolean;
+  secretPathsNotIgnored: string[];
+  secretFilesPresent: ContextFile[];
+  unreadable?: string;
+  truncated?: boolean;
+}
 
-/**
- * The build context is taken to be the Dockerfile's directory (the usual `docker build -f X dir`).
- * BuildKit's per-Dockerfile ignore file (<Dockerfile>.dockerignore) wins over .dockerignore.
- */
-export function buildContextFacts(dockerfilePath: string, cwd: string): BuildContextFacts {
-  const dir = dirname(dockerfilePath);
-  const specificName = `${basename(dockerfilePath)}.dockerignore`;
-  const key = `${dir}\u0000${specificName}`;
-  const cached = contextCache.get(key);
-  if (cached) return cached;
-  // one listing answers both "which ignore file is there" and "which secret files are present"
-  let entries: string[] = [];
+const listingCache = new Map<string, ContextListing>();
+const contentCache = new Map<string, ContextFile | null>();
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? 'error';
+}
+
+/** A file's content verdict (null when it does not exist), read once per path per process. */
+function inspectFile(abs: string, rel: string): ContextFile | null {
+  const cached = contentCache.get(abs);
+  if (cached !== undefined) return cached;
+  let out: ContextFile | null;
   try {
-    entries = readdirSync(dir);
-  } catch {
-    // an unlistable context: judged as if empty, with no ignore file
+    const st = lstatSync(abs);
+    // COPY sends the link itself; a target inside the context is walked and judged on its own
+    if (st.isSymbolicLink()) out = { path: rel, verdict: 'clean', what: 'symbolic link (COPY copies the link, not its target)' };
+    else if (!st.isFile()) out = { path: rel, verdict: 'unknown', what: 'not a regular file' };
+    else {
+      const fd = openSync(abs, 'r');
+      try {
+        const buf = Buffer.alloc(Math.min(st.size, MAX_CONTENT_BYTES));
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        out = { path: rel, ...classifyContent(rel, buf.subarray(0, n)) };
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } catch (err) {
+    out = errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR' ? null : { path: rel, verdict: 'unknown', what: `cannot be read (${errCode(err)})` };
   }
-  const ignoreName = entries.includes(specificName) ? specificName : entries.includes('.dockerignore') ? '.dockerignore' : undefined;
-  let ignorePath: string | undefined;
-  let ignores: (p: string) => boolean = () => false;
-  if (ignoreName) {
+  contentCache.set(abs, out);
+  return out;
+}
+
+const VERDICT_ORDER: Record<ContextFile['verdict'], number> = { secret: 0, unknown: 1, public: 2, clean: 3 };
+
+/** The ignore file in force: BuildKit's <Dockerfile>.dockerignore next to the Dockerfile wins over the context's .dockerignore. */
+function ignoreFileFor(contextDir: string, dockerfilePath: string | undefined): string | undefined {
+  const candidates = [...(dockerfilePath ? [join(dirname(dockerfilePath), `${basename(dockerfilePath)}.dockerignore`)] : []), join(contextDir, '.dockerignore')];
+  return candidates.find((c) => {
     try {
-      const patterns = readFileSync(join(dir, ignoreName), 'utf8').split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'));
+      return statSync(c).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Walks the context once: which secret-named files a `COPY .` sends, given the ignore file. */
+function listContext(contextDir: string, dockerfilePath: string | undefined, cwd: string): ContextListing {
+  const ignorePath = ignoreFileFor(contextDir, dockerfilePath);
+  const key = `${contextDir}\u0000${ignorePath ?? ''}`;
+  const cached = listingCache.get(key);
+  if (cached) return cached;
+  let ignores: (p: string) => boolean = () => false;
+  let negation = false;
+  let dockerignore: string | undefined;
+  if (ignorePath) {
+    try {
+      const patterns = readFileSync(ignorePath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
       const ig = ignoreFactory().add(patterns);
       ignores = (p) => ig.ignores(p);
-      ignorePath = join(dir, ignoreName);
+      negation = patterns.some((l) => l.startsWith('!'));
+      dockerignore = display(ignorePath, cwd);
     } catch {
       // unreadable ignore file: as good as none
     }
   }
-  const present = entries.filter((n) => SECRET_FILE.test(n) && !ignores(n));
+  const listing: ContextListing = { ...(dockerignore ? { dockerignore } : {}), ignores, secretPathsNotIgnored: SECRET_SAMPLE_PATHS.filter((p) => !ignores(p)), secretFilesPresent: [] };
+  const named: string[] = [];
+  const pending = [''];
+  let seen = 0;
+  try {
+    readdirSync(contextDir);
+  } catch (err) {
+    listing.unreadable = `the build context ${display(contextDir, cwd)} cannot be listed (${errCode(err)})`;
+    listing.secretPathsNotIgnored = [];
+  }
+  while (!listing.unreadable && pending.length && seen < MAX_CONTEXT_ENTRIES) {
+    const rel = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(contextDir, rel), { withFileTypes: true });
+    } catch {
+      continue; // a subdirectory that cannot be listed cannot be sent either
+    }
+    for (const e of entries) {
+      if (++seen > MAX_CONTEXT_ENTRIES) break;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (CONTEXT_SKIP_DIRS.has(e.name)) continue;
+        // of .git only its config matters here (a remote URL with a token in it)
+        if (e.name === '.git') {
+          if (!ignores(`${path}/config`)) named.push(`${path}/config`);
+          continue;
+        }
+        // an ignored directory is not sent, unless a later !pattern takes something back
+        if (!negation && ignores(path)) continue;
+        pending.push(path);
+      } else if (isSecretFileName(path) && !ignores(path)) {
+        named.push(path);
+      }
+    }
+  }
+  if (seen >= MAX_CONTEXT_ENTRIES) listing.truncated = true;
+  listing.secretFilesPresent = named
+    .map((p) => inspectFile(join(contextDir, p), p))
+    .filter((f): f is ContextFile => f !== null)
+    .sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || a.path.localeCompare(b.path))
+    .slice(0, MAX_PRESENT);
+  listingCache.set(key, listing);
+  return listing;
+}
+
+/** The worst verdict among the secret-named files of a directory a COPY names (`COPY .ssh /root/.ssh`). */
+function inspectDirectory(contextDir: string, rel: string): ContextFile {
+  const files: ContextFile[] = [];
+  const pending = [rel];
+  let seen = 0;
+  while (pending.length && seen < 1000) {
+    const dir = pending.pop()!;
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(join(contextDir, dir), { withFileTypes: true });
+    } catch {
+      // as for the walk: what cannot be listed cannot be sent
+    }
+    for (const e of entries) {
+      seen++;
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory()) pending.push(path);
+      else {
+        const f = inspectFile(join(contextDir, path), path);
+        if (f) files.push(f);
+      }
+    }
+  }
+  const worst = files.sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict])[0];
+  if (!worst) return { path: rel, verdict: 'clean', what: 'empty directory' };
+  return { ...worst, path: rel, what: `${worst.path.slice(rel.length + 1)}: ${worst.what}` };
+}
+
+/** What the context can say about the files the Dockerfile copies. */
+export interface ContextNeeds {
+  /** some COPY/ADD sends the whole context */
+  wholeContext: boolean;
+  /** COPY/ADD sources with secret-looking names, relative to the context */
+  sources: string[];
+}
+
+/**
+ * Looks at the build context on disk for what the Dockerfile copies: the ignore file, the
+ * secret-named files a `COPY .` would send and their content, and the content of secret-named
+ * sources. `contextDir` is --context, or the Dockerfile's directory (the usual `docker build .`).
+ */
+export function buildContextFacts(contextDir: string, dockerfilePath: string | undefined, cwd: string, needs: ContextNeeds): BuildContextFacts {
+  const dir = display(contextDir, cwd) || '.';
+  const listing: ContextListing = needs.wholeContext ? listContext(contextDir, dockerfilePath, cwd) : { ignores: () => false, secretPathsNotIgnored: [], secretFilesPresent: [] };
   const facts: BuildContextFacts = {
-    ...(ignorePath ? { dockerignore: display(ignorePath, cwd) } : {}),
-    secretPathsNotIgnored: SECRET_SAMPLE_PATHS.filter((p) => !ignores(p)),
-    secretFilesPresent: present.slice(0, 5),
+    dir,
+    ...(listing.unreadable ? { unreadable: listing.unreadable } : {}),
+    ...(listing.dockerignore ? { dockerignore: listing.dockerignore } : {}),
+    ...(listing.truncated ? { truncated: true } : {}),
+    secretPathsNotIgnored: listing.secretPathsNotIgnored,
+    secretFilesPresent: listing.secretFilesPresent,
+    sources: {},
   };
-  contextCache.set(key, facts);
+  for (const rel of needs.sources) {
+    const abs = join(contextDir, rel);
+    let isDir = false;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      // missing: left out of the record, which says "not in the context"
+    }
+    const f = isDir ? inspectDirectory(contextDir, rel) : inspectFile(abs, rel);
+    if (f) facts.sources[rel] = f;
+  }
   return facts;
+}
+
+/** For a Dockerfile without a context on disk (stdin): every check that needs one says so. */
+export function unknownContext(reason: string): BuildContextFacts {
+  return { dir: '', unreadable: reason, secretPathsNotIgnored: [], secretFilesPresent: [], sources: {} };
 }

@@ -48,6 +48,7 @@ async function auditOneHost(url: string | undefined, options: HostAuditOptions, 
     const seconds = options.timeoutSeconds ?? 60;
     const { facts, problems } = await withTimeout(collectHostFacts(engine, url, options), seconds, `engine ${engine.endpoint}`);
     host.findings = runRules(hostRules, facts, { kind: 'host', name: host.name });
+    host.evaluated = hostRules.map((r) => r.meta.id);
     host.errors.push(...problems.map((message) => ({ message })));
     const v = facts.versions;
     host.properties = {

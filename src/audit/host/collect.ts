@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
@@ -6,8 +6,8 @@ import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { DaemonJson, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
-import { ENGINE_FILES, TLS_FILES } from './engine-files.js';
+import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import { AUDITED_PATHS, CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets, type AuditedPathSource } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -15,6 +15,8 @@ export interface HostFileAccess {
   /** for tests: where /proc and /etc are */
   procRoot?: string;
   etcRoot?: string;
+  /** for tests: the root filesystem the data root is compared with */
+  fsRoot?: string;
 }
 
 /** Images whose user is checked at most, so a host with thousands of images still audits quickly. */
@@ -141,7 +143,7 @@ async function imagesSummary(engine: EngineClient): Promise<ImagesSummary> {
   };
 }
 
-function engineFiles(config: Record<string, unknown> | undefined): EngineFileFacts[] {
+function engineFiles(config: Record<string, unknown> | undefined, flags: ReadonlyMap<string, readonly string[]>): EngineFileFacts[] {
   const out: EngineFileFacts[] = [];
   const add = (path: string, maxMode: number, rootOwned: boolean, cis: string[]) => {
     try {
@@ -152,6 +154,7 @@ function engineFiles(config: Record<string, unknown> | undefined): EngineFileFac
     }
   };
   for (const f of ENGINE_FILES) for (const p of f.paths) add(p, f.maxMode, f.rootOwned, f.cis);
+  for (const p of containerdSockets(flags, config)) add(p, CONTAINERD_SOCKET.maxMode, CONTAINERD_SOCKET.rootOwned, CONTAINERD_SOCKET.cis);
   for (const t of TLS_FILES) {
     const p = config?.[t.key];
     if (typeof p === 'string') add(p, t.maxMode, true, t.cis);
@@ -159,8 +162,63 @@ function engineFiles(config: Record<string, unknown> | undefined): EngineFileFac
   return out;
 }
 
-/** auditd watches from its rule files: `-w PATH` and `-F path=PATH` / `-F dir=PATH`. */
-export function auditdWatches(etcRoot: string): { configDir: string | undefined; watched: string[] } {
+/**
+ * Owner and mode of everything under certs.d (the directory itself, each registry's directory
+ * and its files), within REGISTRY_CERTS' depth and count bounds; symlinks are followed for the
+ * mode the engine sees but not walked into. A missing certs.d gives nothing.
+ */
+export function registryCertFiles(certsDir: string): EngineFileFacts[] {
+  const c = REGISTRY_CERTS;
+  const out: EngineFileFacts[] = [];
+  const walk = (path: string, depth: number) => {
+    if (out.length >= c.maxEntries) return;
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      return; // gone meanwhile, or a dangling link
+    }
+    const dir = st.isDirectory();
+    const maxMode = dir ? c.dirMaxMode : path.endsWith('.key') ? c.keyMaxMode : c.fileMaxMode;
+    out.push({ path, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, maxMode, rootOwned: c.rootOwned, cis: [...c.cis] });
+    if (!dir || depth >= c.maxDepth) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isSymbolicLink()) {
+        try {
+          if (statSync(`${path}/${e.name}`).isDirectory()) continue;
+        } catch {
+          continue;
+        }
+      }
+      walk(`${path}/${e.name}`, depth + 1);
+    }
+  };
+  walk(certsDir, 0);
+  return out;
+}
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+const trimSlashes = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+
+/**
+ * auditd watches from its rule files (audit.rules and rules.d/*.rules): `-w PATH` and
+ * `-F path=PATH` / `-F dir=PATH`, each also resolved through symlinks (/lib is /usr/lib on a
+ * merged-/usr system). `-w` on a directory and `-F dir=` watch the whole tree under it.
+ */
+export function auditdWatches(etcRoot: string): Pick<AuditdFacts, 'configDir' | 'watched' | 'trees'> {
   const dir = `${etcRoot}/audit`;
   let files: string[];
   try {
@@ -170,10 +228,17 @@ export function auditdWatches(etcRoot: string): { configDir: string | undefined;
       statSync(`${dir}/audit.rules`);
       files = [`${dir}/audit.rules`];
     } catch {
-      return { configDir: undefined, watched: [] };
+      return { configDir: undefined, watched: [], trees: [] };
     }
   }
   const watched = new Set<string>();
+  const trees = new Set<string>();
+  const add = (path: string, tree: boolean) => {
+    for (const p of new Set([trimSlashes(path), trimSlashes(realPathOf(path))])) {
+      watched.add(p);
+      if (tree) trees.add(p);
+    }
+  };
   for (const f of files) {
     let text = '';
     try {
@@ -182,27 +247,118 @@ export function auditdWatches(etcRoot: string): { configDir: string | undefined;
       continue;
     }
     for (const line of text.split('\n')) {
+      if (/^\s*#/.test(line)) continue;
       const w = /^\s*-w\s+(\S+)/.exec(line)?.[1];
-      if (w) watched.add(w.replace(/\/+$/, ''));
-      for (const m of line.matchAll(/-F\s+(?:path|dir)=(\S+)/g)) watched.add(m[1]!.replace(/\/+$/, ''));
+      if (w) add(w, true);
+      for (const m of line.matchAll(/-F\s+(path|dir)=(\S+)/g)) add(m[2]!, m[1] === 'dir');
     }
   }
-  return { configDir: dir, watched: [...watched].sort() };
+  return { configDir: dir, watched: [...watched].sort(), trees: [...trees].sort() };
 }
 
-/** Whether the data root (or a directory above it, other than /) is its own mount. */
-function dataRootMount(path: string, procRoot: string): { path: string; separateMount: boolean } {
-  let mountPoints: string[] = [];
-  try {
-    mountPoints = readFileSync(`${procRoot}/self/mountinfo`, 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[4] ?? '')
-      .filter(Boolean);
-  } catch {
-    // no mount table: say "not separate" rather than guess
+/** Where the AUDITED_PATHS sources are on this host, for the entries that name one. */
+export type AuditedPathSources = Partial<Record<AuditedPathSource, readonly string[]>>;
+
+/** The CIS 1.1 files and directories that exist here, once per item and real path. */
+export function expectedAuditWatches(sources: AuditedPathSources): AuditdFacts['expected'] {
+  const out: AuditdFacts['expected'] = [];
+  for (const item of AUDITED_PATHS) {
+    const seen = new Set<string>();
+    for (const path of [...item.paths, ...(item.also ? (sources[item.also] ?? []) : [])]) {
+      try {
+        statSync(path);
+      } catch {
+        continue; // not on this host
+      }
+      const realPath = realPathOf(path);
+      if (seen.has(realPath)) continue;
+      seen.add(realPath);
+      out.push({ cis: item.cis, path, realPath });
+    }
   }
-  const separateMount = mountPoints.some((m) => m !== '/' && (path === m || path.startsWith(`${m}/`)) && !m.startsWith(`${path}/`));
-  return { path, separateMount };
+  return out;
+}
+
+function executableOf(procRoot: string, pid: number | undefined): string[] {
+  if (pid === undefined) return [];
+  try {
+    return [readlinkSync(`${procRoot}/${pid}/exe`)];
+  } catch {
+    return [];
+  }
+}
+
+function firstPid(procRoot: string, comm: string): number | undefined {
+  try {
+    for (const e of readdirSync(procRoot)) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        if (readFileSync(`${procRoot}/${e}/comm`, 'utf8').trim() === comm) return Number(e);
+      } catch {
+        // ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
+}
+
+/** auditd's configuration, whether it runs, and the CIS 1.1 paths it should watch here. */
+export function auditdFacts(etcRoot: string, procRoot: string, sources: AuditedPathSources): AuditdFacts {
+  return { ...auditdWatches(etcRoot), running: firstPid(procRoot, 'auditd') !== undefined, expected: expectedAuditWatches(sources) };
+}
+
+/**
+ * The data root's filesystem against /'s, by device (st_dev): a mount point alone says nothing,
+ * since a bind mount of a directory on / is a mount point on the same filesystem. (A btrfs
+ * subvolume has a device of its own while sharing the pool's space: it counts as separate.)
+ */
+export function dataRootFacts(path: string, procRoot: string, fsRoot = '/'): DataRootFacts | string {
+  let device: number;
+  let rootDevice: number;
+  try {
+    device = statSync(path).dev;
+    rootDevice = statSync(fsRoot).dev;
+  } catch (err) {
+    return `${path}: cannot stat the engine data root (${(err as NodeJS.ErrnoException).code ?? 'error'}); data root check skipped`;
+  }
+  let mountPoint = false;
+  try {
+    mountPoint = readFileSync(`${procRoot}/self/mountinfo`, 'utf8')
+      .split('\n')
+      .some((l) => l.split(' ')[4] === path);
+  } catch {
+    // no mount table: the device comparison decides alone
+  }
+  return { path, device, rootDevice, mountPoint };
+}
+
+/** NodeCertExpiry is in nanoseconds (a Go time.Duration). */
+const NS_PER_SECOND = 1e9;
+
+/** GET /info Swarm, plus the overlay networks on a manager. Never GET /swarm: it carries the join tokens. */
+export async function swarmFacts(engine: EngineClient, info: Record<string, unknown>): Promise<SwarmFacts> {
+  const sw = (info.Swarm ?? {}) as {
+    NodeID?: string;
+    ControlAvailable?: boolean;
+    Nodes?: number;
+    Managers?: number;
+    Cluster?: { Spec?: { EncryptionConfig?: { AutoLockManagers?: boolean }; CAConfig?: { NodeCertExpiry?: number } } };
+  };
+  const manager = sw.ControlAvailable === true;
+  const facts: SwarmFacts = { nodeId: sw.NodeID ?? '', manager };
+  if (!manager) return facts;
+  if (typeof sw.Nodes === 'number') facts.nodes = sw.Nodes;
+  if (typeof sw.Managers === 'number') facts.managers = sw.Managers;
+  const spec = sw.Cluster?.Spec;
+  if (typeof spec?.EncryptionConfig?.AutoLockManagers === 'boolean') facts.autoLock = spec.EncryptionConfig.AutoLockManagers;
+  if (typeof spec?.CAConfig?.NodeCertExpiry === 'number') facts.nodeCertExpirySeconds = spec.CAConfig.NodeCertExpiry / NS_PER_SECOND;
+  facts.overlayNetworks = (await engine.listNetworks({ driver: 'overlay' }))
+    .filter((n) => n.Driver === 'overlay')
+    .map((n) => ({ name: n.Name, encrypted: Object.prototype.hasOwnProperty.call(n.Options ?? {}, 'encrypted'), ingress: n.Ingress === true }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return facts;
 }
 
 function component(v: EngineVersion, name: string): string | undefined {
@@ -227,8 +383,10 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   let daemonJson: DaemonJson = { path: access.daemonJsonPath ?? '/etc/docker/daemon.json', status: 'remote' };
   let localSettings: { config: Record<string, unknown> | undefined; flags: Map<string, string[]> } | undefined;
   let socket: SocketFacts | undefined;
+  let dockerdPid: number | undefined;
   if (local) {
     const dockerd = pickDockerd(dockerdProcesses(procRoot), endpoint.socketPath!);
+    dockerdPid = dockerd?.pid;
     const flags = parseDockerdFlags(dockerd?.argv ?? []);
     const defaultPath = confinement.rootless ? `${process.env.XDG_CONFIG_HOME ?? `${homedir()}/.config`}/docker/daemon.json` : '/etc/docker/daemon.json';
     daemonJson = readDaemonJson(access.daemonJsonPath ?? flags.get('config-file')?.at(-1) ?? defaultPath);
@@ -261,10 +419,27 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
   };
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
-    facts.engineFiles = engineFiles(daemonJson.config);
-    facts.auditd = auditdWatches(etcRoot);
+    facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map()), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
+    facts.auditd = auditdFacts(etcRoot, procRoot, {
+      'dockerd-executable': executableOf(procRoot, dockerdPid),
+      'containerd-executable': executableOf(procRoot, firstPid(procRoot, 'containerd')),
+      'data-root': typeof info.DockerRootDir === 'string' ? [info.DockerRootDir] : [],
+      'daemon-json': [daemonJson.path],
+      'containerd-socket': containerdSockets(localSettings?.flags ?? new Map(), daemonJson.config),
+    });
   }
-  if (local && typeof info.DockerRootDir === 'string') facts.dataRoot = dataRootMount(info.DockerRootDir, procRoot);
+  if (facts.swarmActive) {
+    try {
+      facts.swarm = await swarmFacts(engine, info);
+    } catch (err) {
+      problems.push(`swarm checks skipped: ${(err as Error).message}`);
+    }
+  }
+  if (local && typeof info.DockerRootDir === 'string') {
+    const dataRoot = dataRootFacts(info.DockerRootDir, procRoot, access.fsRoot);
+    if (typeof dataRoot === 'string') problems.push(dataRoot);
+    else facts.dataRoot = dataRoot;
+  }
   try {
     facts.images = await imagesSummary(engine);
   } catch (err) {

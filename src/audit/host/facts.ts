@@ -28,15 +28,58 @@ export interface HostFacts {
   socket?: SocketFacts;
   images?: ImagesSummary;
   swarmActive: boolean;
+  /** GET /info Swarm (and GET /networks on a manager) when the node is in a swarm */
+  swarm?: SwarmFacts;
   /** GET /info Driver */
   storageDriver: string;
   containersStopped: number;
   /** local engines only: owner/mode of the engine's files that exist (CIS section 3) */
   engineFiles?: EngineFileFacts[];
-  /** local engines only: auditd watches (CIS 1.1.x); undefined configDir = auditd not configured */
-  auditd?: { configDir: string | undefined; watched: string[] };
-  /** local engines only: the data root and whether it is its own mount */
-  dataRoot?: { path: string; separateMount: boolean };
+  /** local engines only: auditd and what it watches (CIS 1.1.x) */
+  auditd?: AuditdFacts;
+  /** local engines only: the data root's device against the root filesystem's */
+  dataRoot?: DataRootFacts;
+}
+
+/**
+ * A swarm node's settings, from GET /info Swarm: its Cluster object is GET /swarm without the
+ * join tokens, so the audit never fetches a secret. Cluster-wide settings are known on managers
+ * only (undefined on a worker).
+ */
+export interface SwarmFacts {
+  nodeId: string;
+  /** ControlAvailable: this node is a manager */
+  manager: boolean;
+  nodes?: number;
+  managers?: number;
+  /** Spec.EncryptionConfig.AutoLockManagers */
+  autoLock?: boolean;
+  /** Spec.CAConfig.NodeCertExpiry, in seconds */
+  nodeCertExpirySeconds?: number;
+  /** overlay networks (managers see every one) and whether their data plane is encrypted */
+  overlayNetworks?: Array<{ name: string; encrypted: boolean; ingress: boolean }>;
+}
+
+export interface AuditdFacts {
+  /** /etc/audit; undefined = auditd not configured */
+  configDir: string | undefined;
+  /** an auditd process runs on this host */
+  running: boolean;
+  /** paths of -w, -F path= and -F dir= watches in the rule files, as written and resolved through symlinks */
+  watched: string[];
+  /** watches that cover the whole tree under a directory (-w on a directory, -F dir=) */
+  trees: string[];
+  /** the files and directories of the CIS 1.1 list that exist on this host, resolved through symlinks */
+  expected: Array<{ cis: string; path: string; realPath: string }>;
+}
+
+export interface DataRootFacts {
+  path: string;
+  /** stat st_dev of the data root and of / : equal means the same filesystem, whatever is mounted */
+  device: number;
+  rootDevice: number;
+  /** the data root is a mount point (a bind mount of a directory on / is one, and not separate) */
+  mountPoint: boolean;
 }
 
 export interface EngineFileFacts {

@@ -50,8 +50,6 @@ export interface ImageFacts {
   errors: string[];
   /** warnings about the archive itself (history/layer count mismatch, duplicate layers) */
   notes: string[];
-  /** the policy's accepted setuid/setgid files (path + sha256) */
-  setuidAllowlist: Array<{ path: string; sha256?: string }>;
   final: FinalView;
 }
 

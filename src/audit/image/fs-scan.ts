@@ -5,13 +5,18 @@
  *
  * Shape of the result (FilesystemScan):
  * - entries: every entry but whiteout markers: path (normalized, absolute, "/etc/passwd"),
- *   type, mode (permission bits incl. setuid 0o4000 / setgid 0o2000 / sticky 0o1000), uid,
- *   gid, size, linkname for links.
+ *   type, mode (permission bits only, 0o7777: setuid 0o4000 / setgid 0o2000 / sticky 0o1000;
+ *   some writers put the file type in the tar mode too, 0o100000 for a regular file, and it is
+ *   dropped here), uid, gid, size, linkname for links.
  * - specialFiles: setuid/setgid regular files, with the sha256 of their content.
- * - worldWritable: files and directories writable by others (directories only without the
- *   sticky bit); symlinks are always 0777 and are left out.
+ * - hashedFiles: the sha256 of every regular file in a program directory (PROGRAM_DIRS) and of
+ *   every setuid/setgid file, hard links included: what IM001 compares setuid files against.
+ * - worldWritable: regular files and directories writable by others (directories only without
+ *   the sticky bit). Symlinks are always 0777, and device nodes, fifos and sockets are IM014's
+ *   (a device in a layer is the finding, not its mode): all are left out.
  * - secrets: SecretMatch + path, from file contents (first --max-file-size bytes of each
- *   text file, in windows with overlap) and from file names (shell histories).
+ *   text file, in windows with overlap) and from file names (shell histories); a match from
+ *   content carries the sha256 of the whole file, for the gate's secret allowlist.
  * - whiteouts: paths this layer deletes (`.wh.<name>`) and opaque directories (`.wh..wh..opq`).
  * - sensitive: /etc/shadow with usable password hashes, ~/.ssh/authorized_keys, .git/ dirs.
  * - anomalies: entries a careful reader should not trust (`..`, absolute names, links that
@@ -24,8 +29,9 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { passwdUids } from '../../users.js';
-import { looksBinary, scanBytes, scanText, type SecretMatch } from '../secrets/index.js';
+import { fileContext, shebangOf, looksBinary, scanBytes, scanText, type FileContext, type SecretMatch } from '../secrets/index.js';
 import { openLayer, type LayerCompression } from './decompress.js';
+import { PROGRAM_DIRS } from './data/programs.js';
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -49,6 +55,14 @@ export interface SpecialFile extends LayerEntry {
 
 export interface FileSecret extends SecretMatch {
   path: string;
+  /** hex sha256 of the whole file the match is in (undefined for an empty file matched by its name) */
+  fileSha256?: string;
+}
+
+export interface HashedFile {
+  path: string;
+  /** hex sha256 of the content */
+  sha256: string;
 }
 
 export interface Whiteout {
@@ -78,6 +92,7 @@ export interface FilesystemScan {
   compression: LayerCompression | string;
   entries: LayerEntry[];
   specialFiles: SpecialFile[];
+  hashedFiles: HashedFile[];
   worldWritable: LayerEntry[];
   secrets: FileSecret[];
   whiteouts: Whiteout[];
@@ -192,7 +207,13 @@ class Collector {
   private readonly anomalyCounts = new Map<AnomalyKind, number>();
   private readonly gitDirs = new Set<string>();
   constructor(compression: LayerCompression | string) {
-    this.scan = { compression, entries: [], specialFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [] };
+    this.scan = { compression, entries: [], specialFiles: [], hashedFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [] };
+  }
+  /** sha256 by path of this layer's hashed files: a hard link's target comes before the link */
+  readonly hashes = new Map<string, string>();
+  hashed(path: string, sha256: string): void {
+    this.hashes.set(path, sha256);
+    this.scan.hashedFiles.push({ path, sha256 });
   }
   anomaly(kind: AnomalyKind, path: string, message: string): void {
     const n = this.anomalyCounts.get(kind) ?? 0;
@@ -237,8 +258,10 @@ function joinParts(parts: Buffer[], total: number): Buffer {
  * one async function per file: cheaper for V8 to optimize, which each thread does on its own.
  */
 class ContentScan {
-  private readonly hash: Hash | undefined;
+  private hash: Hash | undefined;
   private readonly whole: boolean;
+  /** secrets found before this file: the ones after it are this file's */
+  private readonly secretsBefore: number;
   private parts: Buffer[] = [];
   private held = 0;
   private seen = 0;
@@ -246,15 +269,25 @@ class ContentScan {
   /** absolute offset of parts[0] */
   private windowStart = 0;
   private reported: Set<number> | undefined;
+  /** the file's kind for the secret rules, from its path and first bytes (big files: set by the first window) */
+  private context: FileContext | undefined;
 
   constructor(
     private readonly entry: LayerEntry,
-    wantHash: boolean,
+    private readonly wantHash: boolean,
     private readonly maxFileSize: number,
     private readonly c: Collector,
   ) {
-    this.hash = wantHash ? createHash('sha256') : undefined;
     this.whole = entry.size <= WHOLE_FILE_LIMIT;
+    // a secret's file is hashed for the allowlist: a small file from the bytes held at the end,
+    // one read in windows (or cut at maxFileSize) as it streams, since its bytes are gone by then
+    this.hash = wantHash || !this.whole || entry.size > maxFileSize ? createHash('sha256') : undefined;
+    this.secretsBefore = c.scan.secrets.length;
+  }
+
+  /** A binary file is never scanned for secrets: its hash is kept only when asked for. */
+  private isBinary(): void {
+    if (!this.wantHash) this.hash = undefined;
   }
 
   push(chunk: Buffer): void {
@@ -268,7 +301,7 @@ class ContentScan {
     // file's later chunks are then neither kept nor joined
     if (this.binary === undefined && this.parts.length === 0 && (take.length >= BINARY_SNIFF || this.seen >= this.entry.size)) {
       this.binary = looksBinary(take);
-      if (this.binary) return;
+      if (this.binary) return this.isBinary();
     }
     this.parts.push(take);
     this.held += take.length;
@@ -285,8 +318,9 @@ class ContentScan {
   /** After the last chunk: the last window, /etc/shadow, and the hash (hex) when asked. */
   finish(): string | undefined {
     const { entry, c } = this;
+    let buf: Buffer | undefined;
     if (this.held > 0 && this.binary !== true) {
-      const buf = joinParts(this.parts, this.held);
+      buf = joinParts(this.parts, this.held);
       this.scanWindow(buf, true);
       if (entry.path === '/etc/passwd') c.scan.passwdRootNames = uidZeroNames(buf.toString('latin1'));
       if (entry.path === '/etc/shadow') {
@@ -297,19 +331,26 @@ class ContentScan {
       // empty files still count by name (an empty .bash_history says little, but is there)
       for (const m of scanText('', { path: entry.path })) c.scan.secrets.push({ ...m, path: entry.path });
     }
-    return this.hash?.digest('hex');
+    const digest = this.hash?.digest('hex');
+    if (c.scan.secrets.length > this.secretsBefore) {
+      const whole = buf !== undefined && this.seen === entry.size && buf.length === entry.size;
+      const sha = digest ?? (whole ? createHash('sha256').update(buf!).digest('hex') : undefined);
+      if (sha !== undefined) for (let i = this.secretsBefore; i < c.scan.secrets.length; i++) c.scan.secrets[i]!.fileSha256 = sha;
+    }
+    return this.wantHash ? digest : undefined;
   }
 
   private scanWindow(buf: Buffer, final: boolean): void {
     const { entry, c } = this;
     this.binary ??= looksBinary(buf);
-    if (this.binary) return;
+    if (this.binary) return this.isBinary();
     if (this.whole) {
       for (const m of scanBytes(buf, { path: entry.path, lines: true })) c.scan.secrets.push({ ...m, path: entry.path });
       return;
     }
     const reported = (this.reported ??= new Set<number>());
-    for (const m of scanBytes(buf)) {
+    this.context ??= fileContext(entry.path, shebangOf(buf));
+    for (const m of scanBytes(buf, { path: entry.path, context: this.context })) {
       const abs = this.windowStart + (m.start ?? 0);
       if (reported.has(abs)) continue;
       // a match starting inside the overlap is found again, whole, by the next window (which
@@ -325,10 +366,14 @@ class ContentScan {
 interface EntryPlan {
   path: string;
   whiteout?: boolean;
-  /** a regular file whose content is read: its entry, and whether it needs a sha256 */
+  /** a regular file whose content is read: its entry, whether it is setuid/setgid, and whether it needs a sha256 */
   file?: LayerEntry;
   special?: boolean;
+  hash?: boolean;
 }
+
+const PROGRAM_DIR_SET = new Set(PROGRAM_DIRS);
+const inProgramDir = (path: string): boolean => PROGRAM_DIR_SET.has(path.slice(0, path.lastIndexOf('/')));
 
 /** Records one tar header's facts (entries, whiteouts, anomalies, modes, sensitive paths). */
 function recordHeader(c: Collector, h: tar.Header): EntryPlan {
@@ -344,7 +389,7 @@ function recordHeader(c: Collector, h: tar.Header): EntryPlan {
     return { path, whiteout: true };
   }
   const type = entryType(h.type);
-  const le: LayerEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: h.size ?? 0 };
+  const le: LayerEntry = { path, type, mode: (h.mode ?? 0) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0, size: h.size ?? 0 };
   if (h.uname) le.uname = h.uname;
   if (h.linkname) le.linkname = h.linkname;
   c.scan.entries.push(le);
@@ -359,19 +404,25 @@ function recordHeader(c: Collector, h: tar.Header): EntryPlan {
     c.anomaly('device-file', path, `${h.type} ${path} in the image`);
   }
   const mode = le.mode;
-  if (type !== 'symlink' && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
+  const regular = type === 'file' || type === 'hardlink';
+  if ((regular || type === 'directory') && (mode & 0o002) !== 0 && !(type === 'directory' && (mode & 0o1000) !== 0)) c.scan.worldWritable.push(le);
   if (type === 'file' && le.size > 0 && AUTHORIZED_KEYS.test(path)) {
     c.scan.sensitive.push({ path, kind: 'authorized-keys', detail: `${le.size} bytes of authorized keys` });
   }
-  if (type === 'file') return { path, file: le, special: (mode & 0o6000) !== 0 };
-  if ((mode & 0o6000) !== 0 && type === 'hardlink') {
-    c.scan.specialFiles.push({ ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0 });
+  const special = (mode & 0o6000) !== 0;
+  if (type === 'file') return { path, file: le, special, hash: special || inProgramDir(path) };
+  if (type === 'hardlink') {
+    // the same content as its target, read earlier in this layer when it was hashed
+    const sha256 = h.linkname ? c.hashes.get(normalizeEntryPath(h.linkname).path) : undefined;
+    if (sha256 !== undefined && (special || inProgramDir(path))) c.hashed(path, sha256);
+    if (special) c.scan.specialFiles.push({ ...le, setuid: (mode & 0o4000) !== 0, setgid: (mode & 0o2000) !== 0, ...(sha256 !== undefined ? { sha256 } : {}) });
   }
   return { path };
 }
 
-/** A regular file scanned: setuid/setgid files are kept with their sha256. */
+/** A regular file scanned: its sha256 when taken, and setuid/setgid files kept with it. */
 function recordFile(c: Collector, le: LayerEntry, special: boolean, sha256: string | undefined): void {
+  if (sha256 !== undefined) c.hashed(le.path, sha256);
   if (!special) return;
   const sf: SpecialFile = { ...le, setuid: (le.mode & 0o4000) !== 0, setgid: (le.mode & 0o2000) !== 0 };
   if (sha256 !== undefined) sf.sha256 = sha256;
@@ -442,7 +493,7 @@ function readEntries(extract: tar.Extract, c: Collector, maxFileSize: number): P
       }
       const file = plan.file;
       const special = plan.special === true;
-      const content = new ContentScan(file, special, maxFileSize, c);
+      const content = new ContentScan(file, plan.hash === true, maxFileSize, c);
       reading = true;
       stream.on('data', (chunk: unknown) => content.push(chunk as Buffer));
       stream.on('end', () => {

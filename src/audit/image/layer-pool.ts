@@ -39,7 +39,7 @@ function openRange(r: FileRange): Readable {
 }
 
 function failedScan(message: string): FilesystemScan {
-  return { compression: 'none', entries: [], specialFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [{ message }] };
+  return { compression: 'none', entries: [], specialFiles: [], hashedFiles: [], worldWritable: [], secrets: [], whiteouts: [], sensitive: [], anomalies: [], bytes: 0, errors: [{ message }] };
 }
 
 /** Scans every range; results in the order of `ranges`. `onDone` is called as each finishes. */

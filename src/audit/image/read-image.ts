@@ -25,7 +25,6 @@ import { scanRanges } from './layer-pool.js';
 import { indexTarFile, type TarIndexEntry } from './tar-index.js';
 
 export interface ImageReadOptions extends ScanOptions {
-  setuidAllowlist?: Array<{ path: string; sha256?: string }>;
   /** lanes (this thread + worker threads) for the layers of a seekable archive file (default: one per core, at most 2; 0 = this thread only) */
   workers?: number;
   /** called as archive bytes are read and layers finish */
@@ -233,8 +232,8 @@ function configFacts(cfg: unknown, notes: string[]): { config: ImageConfigFacts;
 }
 
 /** Puts config, plan and scans together into ImageFacts. */
-function assemble(name: string, scanOf: (path: string) => FilesystemScan | undefined, json: (p: string) => Buffer | undefined, base: { errors: string[]; notes: string[] }, options: ImageReadOptions): ImageFacts {
-  const facts: ImageFacts = { name, layers: [], errors: [...base.errors], notes: [...base.notes], setuidAllowlist: options.setuidAllowlist ?? [], final: new FinalView([]) };
+function assemble(name: string, scanOf: (path: string) => FilesystemScan | undefined, json: (p: string) => Buffer | undefined, base: { errors: string[]; notes: string[] }): ImageFacts {
+  const facts: ImageFacts = { name, layers: [], errors: [...base.errors], notes: [...base.notes], final: new FinalView([]) };
   let plan: ImagePlan;
   try {
     plan = planImage(json);
@@ -289,7 +288,7 @@ export async function readImageArchiveStream(src: Readable, name: string, option
     for (let i = 0; i < 8 && contents.links.has(cur); i++) cur = contents.links.get(cur)!;
     return cur;
   };
-  return assemble(name, (p) => contents.scans.get(resolve(p)), (p) => contents.json.get(resolve(p)), contents, options);
+  return assemble(name, (p) => contents.scans.get(resolve(p)), (p) => contents.json.get(resolve(p)), contents);
 }
 
 /** An OCI image layout directory: JSON read whole, layer blobs streamed one at a time. */
@@ -329,7 +328,7 @@ export async function readOciLayoutDir(dir: string, name: string, options: Image
     layers++;
     options.onProgress?.({ bytes, layers });
   }
-  return assemble(name, (p) => scans.get(p), json, { errors: [], notes: [] }, options);
+  return assemble(name, (p) => scans.get(p), json, { errors: [], notes: [] });
 }
 
 /**
@@ -401,7 +400,7 @@ async function readSeekableArchive(path: string, size: number, options: ImageRea
       },
     });
     const scans = new Map(layerPaths.map((p, i) => [p, scanned[i]!]));
-    return assemble(path, (p) => scans.get(resolve(p)), json, { errors: [], notes }, options);
+    return assemble(path, (p) => scans.get(resolve(p)), json, { errors: [], notes });
   } finally {
     closeSync(fd);
   }

@@ -149,6 +149,7 @@ export function fromPodSpec(pod: PodFacts, c: K8sContainer): ContainerFacts {
     // init and ephemeral containers and run-to-completion pods (Jobs) take no probes: a missing probe is a gap only on long-running containers
     healthcheck: c.list !== 'containers' || pod.restartPolicy !== 'Always' || c.probes.length ? ['CMD', ...c.probes] : undefined,
     engine: UNKNOWN_ENGINE,
+    processes: { known: false, reason: 'a pod spec declares a container; none runs yet' },
     unknown,
     sources,
   };

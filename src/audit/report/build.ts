@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REPORT_SCHEMA_VERSION, atOrAbove, type Finding, type Report, type RuleMeta, type Severity, type TargetResult } from '../model.js';
+import { REPORT_SCHEMA_VERSION, atOrAbove, type EvaluatedRule, type Finding, type Report, type RuleMeta, type Severity, type TargetResult } from '../model.js';
 import { toolVersion } from '../../version.js';
 
 /** A stable identity for a finding across runs: never line numbers alone, so edits above it do not make it "new". */
@@ -12,7 +12,7 @@ export function fingerprint(...parts: Array<string | number | undefined>): strin
 
 export function buildReport(command: string, targets: TargetResult[], allRules: readonly RuleMeta[], now: Date = new Date()): Report {
   const used = new Set(targets.flatMap((t) => [...t.findings, ...(t.fixed ?? [])].map((f) => f.ruleId)));
-  return {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'bulkhead', version: toolVersion() },
     createdAt: now.toISOString(),
@@ -20,6 +20,13 @@ export function buildReport(command: string, targets: TargetResult[], allRules: 
     targets,
     rules: allRules.filter((r) => used.has(r.id)),
   };
+  const evaluated = new Set(targets.flatMap((t) => t.evaluated ?? []));
+  if (evaluated.size > 0) report.evaluatedRules = allRules.filter((r) => evaluated.has(r.id)).map(evaluatedRule);
+  return report;
+}
+
+function evaluatedRule(r: RuleMeta): EvaluatedRule {
+  return { id: r.id, target: r.target, severity: r.severity, title: r.title, ...(r.cis?.length ? { cis: r.cis } : {}) };
 }
 
 export function allFindings(report: Report): Finding[] {

@@ -55,7 +55,7 @@ export function summariseRun(file: string, report: Report): RunSummary {
     targets: report.targets.length,
     errors: report.targets.reduce((n, t) => n + t.errors.length, 0),
   };
-  if (all.some((f) => f.baseline !== undefined)) {
+  if (all.some((f) => f.baseline !== undefined) || report.targets.some((t) => t.fixed !== undefined)) {
     summary.new = all.filter((f) => f.baseline === 'new').length;
     summary.fixed = report.targets.reduce((n, t) => n + (t.fixed?.length ?? 0), 0);
   }

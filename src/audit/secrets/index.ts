@@ -7,13 +7,15 @@
  * here returns a secret in clear: every match carries only redact(secret).
  */
 import { posix } from 'node:path';
-import type { Severity } from '../model.js';
+import { severityRank, type Severity } from '../model.js';
 import { redact } from './redact.js';
 import { compileKeywords } from './keyword-automaton.js';
 import { HISTORY_FILE_NAMES, SECRET_RULES, type SecretRule } from './rules.js';
+import { fileContext, shebangOf, UNKNOWN_CONTEXT, type FileClass, type FileContext } from './file-context.js';
 
 export { redact } from './redact.js';
 export { SECRET_RULES, type SecretRule } from './rules.js';
+export { fileContext, shebangOf, type FileContext, type FileClass } from './file-context.js';
 
 export interface SecretMatch {
   /** stable, e.g. aws-access-key-id */
@@ -29,6 +31,10 @@ export interface SecretMatch {
   end?: number;
   /** the variable or key name, for assignments */
   name?: string;
+  /** the file is a package's own test fixture or example (severity low; IM003 groups these per package) */
+  fixture?: { package: string; dir: string };
+  /** what the finding means where it is, when the title alone would mislead (SSH host keys) */
+  note?: string;
 }
 
 /** Most matches a single text may report; a file full of tokens does not need 10k findings. */
@@ -222,6 +228,8 @@ export function isPlaceholder(value: string): boolean {
   if (/^(.)\1*$/.test(v)) return true; // xxxxxxxx, ********, 00000000
   if (/^<[^>]*>$|^\[[^\]]*\]$|^\{\{.*\}\}$|^%[^%]*%$/.test(v)) return true;
   if (/^(?:abc)?(?:0?123456789?0?|0123456789abcdef)$/.test(v)) return true;
+  // AWS and others mark documentation keys with EXAMPLE in capitals (wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)
+  if (value.includes('EXAMPLE')) return true;
   return PLACEHOLDER_WORD_RE.test(v);
 }
 
@@ -234,7 +242,7 @@ const SENSITIVE_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$|SECRET|TO
 const PASSWORD_NAME = /PASSWORD|PASSWD|(?:^|_)PASS(?:$|_)|(?:^|_)PWD$/;
 /** Names that talk about a secret without holding one. */
 const NON_SECRET_NAME =
-  /(?:_FILE|_PATH|_DIR|_NAME|_ID|_LENGTH|_LEN|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES|_EXPIRATION|_ENABLED|_REQUIRED|_HOST|_PORT|_USER|_USERNAME|_TYPE|_HEADER|_ENDPOINT|_URL|_URI|_FORMAT|_POLICY|_VERSION|_MIN|_MAX|_SIZE|_COUNT|_REGEX|_PATTERN|_FIELD|_PREFIX|_SUFFIX|_MODE|_METHOD|_ALGORITHM|_SOURCE|_PROVIDER|_KIND|_HASH_ROUNDS)$/;
+  /(?:_FILE|_PATH|_DIR|_NAME|_ID|_LENGTH|_LEN|_TTL|_TIMEOUT|_EXPIRY|_EXPIRES|_EXPIRATION|_ENABLED|_REQUIRED|_HOST|_PORT|_USER|_USERNAME|_TYPE|_HEADER|_ENDPOINT|_URL|_URI|_FORMAT|_POLICY|_VERSION|_MIN|_MAX|_SIZE|_COUNT|_REGEX|_PATTERN|_FIELD|_PREFIX|_SUFFIX|_MODE|_METHOD|_ALGORITHM|_SOURCE|_PROVIDER|_KIND|_HASH_ROUNDS|_ARN|_ROLE|_ENCRYPTION|_HASHING|_CIPHER|NEXT_TOKEN|PAGE_TOKEN|PAGINATION_TOKEN|CONTINUATION_TOKEN|REQUEST_TOKEN|IDEMPOTENCY_TOKEN|_GENERATION)$/;
 
 /** camelCase / dotted / dashed names to SCREAMING_SNAKE, so one set of patterns serves all. */
 function normalizeName(name: string): string {
@@ -245,9 +253,31 @@ function normalizeName(name: string): string {
     .toUpperCase();
 }
 
-function valueLooksLikeCode(value: string): boolean {
-  // identifiers and dotted references (`self.password`, `getpass`, `PASSWORD`) are code, not values
-  return /^[A-Za-z_.-]+$/.test(value) || /^\d+$/.test(value) || /^(?:\.{0,2}\/|~\/|[a-z]+:\/\/[^@]*$)/.test(value);
+/**
+ * Values that are code, a path, a format or a reference rather than a secret: identifiers and
+ * dotted references (`self.password`, `getpass`, `PASSWORD`), numbers, paths, URLs without
+ * credentials, `&which`, `::` and `->` chains, format strings (`%s`, `{0}`), ARNs. In program
+ * source an unquoted value is an expression (`password = auth[2]`); quoted strings there are
+ * literals, and so is everything in a shell script but `$VAR` (`PASSWORD=s3cr3t`).
+ */
+function valueLooksLikeCode(value: string, where?: AssignmentContext): boolean {
+  if (/^[A-Za-z_.-]+$/.test(value) || /^\d+$/.test(value) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z]+:\/\/[^@]*$)/.test(value)) return true;
+  if (/^[&:]|::|->|=>|%[sd]|%\(|\{\d*\}|^arn:|\w\[-?\d*\]/.test(value)) return true;
+  // a list of choices in a comment or sample config: `true|false`, `scram-sha-256|md5`
+  if (/^[\w.-]+(?:\|[\w.-]+)+$/.test(value)) return true;
+  // in program source an unquoted value is an expression (`auth[2]`, `tok2`, `Buffer|string`)
+  return where?.file === 'source' && !where.literal;
+}
+
+/** Where an assignment was found: the file's kind, and whether its value is a literal (quoted, or anything in a shell script). */
+interface AssignmentContext {
+  file: FileClass;
+  literal: boolean;
+}
+
+/** Lowercase, uppercase, digits, other: how many kinds of character a value mixes. */
+function characterClasses(v: string): number {
+  return Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
 }
 
 interface RawMatch {
@@ -255,12 +285,17 @@ interface RawMatch {
   secret: string;
   start: number;
   end: number;
-  /** where the secret itself starts in the text */
+  /** where the secret itself starts and ends in the text */
   secretStart: number;
+  secretEnd: number;
+  /** what redact() hashes when it is not `secret` (a key's whole body, whitespace removed) */
+  material?: string;
   name?: string;
   kind: string;
   title: string;
   severity: Severity;
+  fixture?: FileContext['fixture'];
+  note?: string;
 }
 
 const IDENT_CHAR = /[A-Za-z0-9_.-]/;
@@ -272,7 +307,7 @@ function sliceOf(src: Source, a: number, b: number): string {
   return typeof src === 'string' ? (a === 0 && b === src.length ? src : src.slice(a, b)) : src.toString('latin1', a, b);
 }
 
-function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRules(rules, prefilterHits(src), src)): RawMatch[] {
+function tokenMatches(src: Source, rules: readonly SecretRule[], ctx: FileContext = UNKNOWN_CONTEXT, plan = planRules(rules, prefilterHits(src), src)): RawMatch[] {
   const found: RawMatch[] = [];
   if (!plan.any) return found;
   for (let r = 0; r < rules.length; r++) {
@@ -295,7 +330,7 @@ function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRule
         const start = a + m.index;
         if (seen.has(start)) continue;
         seen.add(start);
-        const raw = acceptMatch(rule, src, sub, m, start);
+        const raw = acceptMatch(rule, src, sub, m, start, ctx);
         if (!raw) continue;
         found.push(raw);
         perRule++;
@@ -307,13 +342,15 @@ function tokenMatches(src: Source, rules: readonly SecretRule[], plan = planRule
 
 /**
  * A regex match (`m` in `sub`, at `start` in the text) as a finding, or undefined when it is a
- * placeholder, a reference, low-entropy or fails the rule's validator or the assignment check.
+ * placeholder, a reference, low-entropy, out of its rule's context (see SecretRule.inContext) or
+ * fails the rule's validator or the assignment check. The file's context sets the severity.
  * Apart from tokenMatches' loop, which stays small: cheaper to optimize, on each thread.
  */
-function acceptMatch(rule: SecretRule, src: Source, sub: string, m: RegExpExecArray, start: number): RawMatch | undefined {
+function acceptMatch(rule: SecretRule, src: Source, sub: string, m: RegExpExecArray, start: number, ctx: FileContext): RawMatch | undefined {
   const secret = m[rule.group] ?? m[0];
-  const end = start + m[0].length;
+  let end = start + m[0].length;
   const secretStart = start + Math.max(0, m[0].lastIndexOf(secret));
+  let raw: RawMatch;
   if (rule.assignment) {
     // the name: up to 64 identifier characters before the match
     const lo = Math.max(0, start - 64);
@@ -321,14 +358,64 @@ function acceptMatch(rule: SecretRule, src: Source, sub: string, m: RegExpExecAr
     let nameStart = start - lo;
     while (nameStart > 0 && IDENT_CHAR.test(around[nameStart - 1] ?? '')) nameStart--;
     const name = /^[^:=\s"']*/.exec(around.slice(nameStart))?.[0] ?? '';
-    const c = classifyAssignmentInner(name, secret, false);
+    const before = m[0][m[0].length - secret.length - 1];
+    const c = classifyAssignmentInner(name, secret, false, { file: ctx.class, literal: ctx.shell || before === '"' || before === "'" });
     if (!c) return undefined;
-    return { rule, secret, start, end, secretStart, name, kind: c.kind, title: c.title, severity: c.severity };
+    raw = { rule, secret, start, end, secretStart, secretEnd: secretStart + secret.length, name, kind: c.kind, title: c.title, severity: c.severity };
+  } else {
+    if (isPlaceholder(secret) || isReference(secret)) return undefined;
+    if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return undefined;
+    if (rule.inContext && !rule.inContext({ file: ctx, secret, match: m, lineBefore: lineBefore(src, start) })) return undefined;
+    if (rule.validate && !rule.validate(secret, sub, m)) return undefined;
+    raw = { rule, secret, start, end, secretStart, secretEnd: secretStart + secret.length, kind: rule.kind, title: rule.title, severity: rule.severity };
+    if (rule.body) {
+      const b = keyBody(src, secretStart);
+      raw.material = b.material;
+      raw.secretEnd = b.end;
+      raw.end = end = Math.max(end, b.end);
+    }
   }
-  if (isPlaceholder(secret) || isReference(secret)) return undefined;
-  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return undefined;
-  if (rule.validate && !rule.validate(secret, sub, m)) return undefined;
-  return { rule, secret, start, end, secretStart, kind: rule.kind, title: rule.title, severity: rule.severity };
+  return inFile(raw, rule, ctx);
+}
+
+/** The severity, title and marks a match gets in its file (see docs/secrets.md, "Where a match is"). */
+function inFile(raw: RawMatch, rule: SecretRule, ctx: FileContext): RawMatch {
+  const contextRule = rule.assignment === true || rule.inContext !== undefined;
+  if (ctx.fixture) {
+    raw.fixture = ctx.fixture;
+    raw.severity = lower(raw.severity, 'low');
+  } else if (contextRule && ctx.docs) {
+    raw.severity = lower(raw.severity, 'low');
+  }
+  if (ctx.installKey && (raw.kind === 'private-key' || raw.kind === 'openssh-private-key')) {
+    // a real finding, but the image author's fix is at start-up, and it is not their credential leaking
+    raw.title = ctx.installKey.title;
+    raw.note = ctx.installKey.note;
+    raw.severity = 'high';
+  }
+  return raw;
+}
+
+function lower(s: Severity, cap: Severity): Severity {
+  return severityRank(s) > severityRank(cap) ? cap : s;
+}
+
+/** The text from the start of the line holding `at` up to `at` (at most 256 characters). */
+function lineBefore(src: Source, at: number): string {
+  const text = sliceOf(src, Math.max(0, at - 256), at);
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
+
+/** Longest key body read: an RSA 16384-bit PEM is ~12 KiB. */
+const MAX_KEY_BODY = 16384;
+
+/** A key block's base64 body from `from` to the END line: its characters without whitespace, and where it ends. */
+function keyBody(src: Source, from: number): { material: string; end: number } {
+  const text = sliceOf(src, from, Math.min(src.length, from + MAX_KEY_BODY));
+  const body = /^(?:[A-Za-z0-9+/=]|\\n|\\r|\s)*/.exec(text)![0];
+  // trailing whitespace belongs to the END line, not the key
+  const trimmed = body.replace(/(?:\\n|\\r|\s)+$/, '');
+  return { material: trimmed.replace(/\\[nr]|\s/g, ''), end: from + trimmed.length };
 }
 
 /** Keeps the first of overlapping matches in rule order (specific rules come first in the table). */
@@ -343,9 +430,11 @@ function dropOverlaps(found: RawMatch[]): RawMatch[] {
 }
 
 function toMatch(m: RawMatch, line?: number): SecretMatch {
-  const out: SecretMatch = { kind: m.kind, title: m.title, severity: m.severity, redacted: redact(m.secret), start: m.start, end: m.end };
+  const out: SecretMatch = { kind: m.kind, title: m.title, severity: m.severity, redacted: redact(m.material ?? m.secret), start: m.start, end: m.end };
   if (line !== undefined) out.line = line;
   if (m.name) out.name = m.name;
+  if (m.fixture) out.fixture = m.fixture;
+  if (m.note) out.note = m.note;
   return out;
 }
 
@@ -369,7 +458,8 @@ export function scanText(text: string, options: { path?: string } = {}): SecretM
     const byName = classifyPath(options.path);
     if (byName) out.push(byName);
   }
-  return [...out, ...withLines(text, dropOverlaps(tokenMatches(text, SECRET_RULES)))];
+  const ctx = fileContext(options.path, shebangOf(text));
+  return [...out, ...withLines(text, dropOverlaps(tokenMatches(text, SECRET_RULES, ctx)))];
 }
 
 function withLines(src: Source, kept: RawMatch[]): SecretMatch[] {
@@ -392,8 +482,9 @@ function newline(src: Source, from: number): number {
 }
 
 /** Like scanText without line numbers or path findings: for chunked scanning of big files. */
-export function scanChunk(text: string): SecretMatch[] {
-  return dropOverlaps(tokenMatches(text, SECRET_RULES)).map((m) => toMatch(m));
+export function scanChunk(text: string, options: { path?: string; context?: FileContext } = {}): SecretMatch[] {
+  const ctx = options.context ?? fileContext(options.path, shebangOf(text));
+  return dropOverlaps(tokenMatches(text, SECRET_RULES, ctx)).map((m) => toMatch(m));
 }
 
 /**
@@ -401,7 +492,7 @@ export function scanChunk(text: string): SecretMatch[] {
  * the bytes, and a string is made only when some keyword occurs. With `lines`, like scanText
  * (line numbers, path findings); without, like scanChunk.
  */
-export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boolean } = {}): SecretMatch[] {
+export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boolean; context?: FileContext } = {}): SecretMatch[] {
   const out: SecretMatch[] = [];
   if (options.lines && options.path !== undefined) {
     const byName = classifyPath(options.path);
@@ -410,7 +501,9 @@ export function scanBytes(bytes: Buffer, options: { path?: string; lines?: boole
   // keywords, anchors and windows on the bytes; strings only for the windows a regex reads
   const plan = planRules(SECRET_RULES, prefilterHits(bytes), bytes);
   if (!plan.any) return out;
-  const kept = dropOverlaps(tokenMatches(bytes, SECRET_RULES, plan));
+  // the file's context (path and shebang) is only needed once some rule has a window
+  const ctx = options.context ?? fileContext(options.path, shebangOf(bytes));
+  const kept = dropOverlaps(tokenMatches(bytes, SECRET_RULES, ctx, plan));
   return options.lines ? [...out, ...withLines(bytes, kept)] : kept.map((m) => toMatch(m));
 }
 
@@ -431,18 +524,18 @@ export function redactText(text: string): string {
   let pos = 0;
   for (const m of kept) {
     if (m.secretStart < pos) continue;
-    out += text.slice(pos, m.secretStart) + redact(m.secret);
-    pos = m.secretStart + m.secret.length;
+    out += text.slice(pos, m.secretStart) + redact(m.material ?? m.secret);
+    pos = m.secretEnd;
   }
   return out + text.slice(pos);
 }
 
 const VALUE_RULES = SECRET_RULES.filter((r) => !r.assignment);
 
-function classifyAssignmentInner(name: string, value: string, valueRules: boolean): SecretMatch | undefined {
+function classifyAssignmentInner(name: string, value: string, valueRules: boolean, where?: AssignmentContext): SecretMatch | undefined {
   const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
   if (v.length === 0 || isReference(v)) return undefined;
-  if (!valueRules && (valueLooksLikeCode(v) || isPlaceholder(v))) return undefined;
+  if (!valueRules && (valueLooksLikeCode(v, where) || isPlaceholder(v))) return undefined;
   const norm = normalizeName(name);
   if (norm.endsWith('_FILE')) return undefined;
   if (valueRules) {
@@ -451,17 +544,21 @@ function classifyAssignmentInner(name: string, value: string, valueRules: boolea
     if (byValue) return { ...toMatch(byValue), name };
   }
   if (!SENSITIVE_NAME.test(norm) || NON_SECRET_NAME.test(norm)) return undefined;
-  if (isPlaceholder(v) || valueLooksLikeCode(v)) return undefined;
+  if (isPlaceholder(v) || valueLooksLikeCode(v, where)) return undefined;
   const entropy = shannonEntropy(v);
+  // program source mostly handles secrets; what it holds must look random, not like a word
+  const source = where?.file === 'source';
   if (PASSWORD_NAME.test(norm)) {
-    if (v.length < 6 || entropy < 2.0) return undefined;
-  } else if (v.length < 12 || entropy < 3.0) {
+    if (v.length < (source ? 8 : 6) || entropy < (source ? 2.5 : 2.0)) return undefined;
+  } else if (v.length < (source ? 16 : 12) || entropy < 3.0) {
     return undefined;
   }
+  if (source && characterClasses(v) < 2) return undefined;
   return {
     kind: 'generic-secret',
     title: `Secret-looking value assigned to ${name}`,
-    severity: 'medium',
+    // in source a real secret is usually a provider format (its own rule); a bare literal is a lead
+    severity: source ? 'low' : 'medium',
     redacted: redact(v),
     name,
   };

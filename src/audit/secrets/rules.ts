@@ -1,4 +1,15 @@
 import type { Severity } from '../model.js';
+import type { FileContext } from './file-context.js';
+
+/** What a context rule's inContext check reads about a match. */
+export interface MatchContext {
+  file: FileContext;
+  /** the secret (the rule's capture group) */
+  secret: string;
+  match: RegExpExecArray;
+  /** the text from the start of the match's line to the match, at most 256 characters */
+  lineBefore: string;
+}
 
 /**
  * The secret rules, as data. Each rule is only tried when one of its keywords occurs in the
@@ -47,6 +58,17 @@ export interface SecretRule {
    * is then tried only at the keyword hits, not at every position of its windows.
    */
   keywordFirst?: boolean;
+  /**
+   * A context rule: its pattern is also how code and prose talk about a secret, so a match counts
+   * only where this says (the file's kind, the text before it). Context rules drop to low in
+   * documentation; format rules (no inContext) fire in any file.
+   */
+  inContext?: (c: MatchContext) => boolean;
+  /**
+   * The secret is a key block's base64 body: the redacted hash covers all of it up to the END
+   * line (not only the first line, which for OpenSSH keys is the same fixed header in every key).
+   */
+  body?: boolean;
 }
 
 /** The code unit at `i` (a byte, or a UTF-16 unit), -1 past the end. */
@@ -117,6 +139,51 @@ function isDockerAuth(value: string): boolean {
   return colon > 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded);
 }
 
+/**
+ * npm config syntax: the file is an npmrc, or the key follows a `//registry/path/:` scope (npm's
+ * per-registry form, anywhere on the line: `echo "//r.example/:_authToken=..." > .npmrc`), or it
+ * starts the line outside program source. `self._password = password` (Python) and
+ * `b._poly1305_auth=function` (minified JavaScript) are neither.
+ */
+function npmrcContext(c: MatchContext): boolean {
+  if (c.file.npmrc) return true;
+  if (/\/\/[^\s"'=]*\/:$/.test(c.lineBefore)) return true;
+  return c.file.class !== 'source' && /^[ \t]*$/.test(c.lineBefore);
+}
+
+/** Passwords that documentation writes in example URLs (beside isPlaceholder's words). */
+const EXAMPLE_URL_PASSWORDS = new Set(['pw', 'pwd', 'xyz', 'qwer', 'qwerty', 'hunter2', 'p@ss', 'p@ssw0rd', 'passw0rd', 'mypass', 'mypassword', 'pass123', 'secret1', '1234', '12345', '123456']);
+/** Hosts reserved for documentation (RFC 2606, RFC 6761) and the words docs put where a host goes. */
+const EXAMPLE_HOST = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$|^(?:host|hostname|server|domain|yourdomain\.com|domain\.com)$/i;
+/** A variable's name standing where the password goes: `password`, `PASSWORD`, `db_pass`, `pw`. */
+const VARIABLE_PASSWORD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SENSITIVE_WORD = /pass|pwd|^pw$|secret|token|key|auth|cred/i;
+
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * A URL's password counts when it is a literal: not a format (`%s`), a template (`{password}`,
+ * `${VAR}`, excluded by the regex), a concatenation (`' + pw + '`, quotes end the match), a
+ * variable's name, a documentation placeholder (`user:pass@`, `foo:bar@`, `abc:xyz@`) or a URL
+ * on a host reserved for examples (`example.com`).
+ */
+function urlCredentialsContext(c: MatchContext): boolean {
+  const raw = c.secret;
+  if (/%[sdr]|%\(/.test(raw)) return false;
+  const password = percentDecode(raw);
+  if (VARIABLE_PASSWORD.test(password) && SENSITIVE_WORD.test(password)) return false;
+  if (EXAMPLE_URL_PASSWORDS.has(password.toLowerCase())) return false;
+  const whole = c.match[0];
+  const host = whole.slice(whole.lastIndexOf('@') + 1).replace(/\.$/, '');
+  return !EXAMPLE_HOST.test(host);
+}
+
 /** Order matters: an earlier rule wins when two matches overlap (specific before generic). */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -136,6 +203,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['private key-----'],
     regex: /-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED |PGP )?)PRIVATE KEY(?: BLOCK)?-----(?:\\n|\s)*([A-Za-z0-9+/=]{24,})/g,
     group: 2,
+    body: true,
   },
   {
     kind: 'openssh-private-key',
@@ -144,6 +212,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['begin openssh private key'],
     regex: /-----BEGIN OPENSSH PRIVATE KEY-----(?:\\n|\s)*([A-Za-z0-9+/=]{24,})/g,
     group: 1,
+    body: true,
   },
   {
     kind: 'putty-private-key',
@@ -220,6 +289,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 1,
   },
   {
+    // Google API keys (Maps, YouTube, Firebase, ...): "AIza" and 35 URL-safe base64 characters
+    kind: 'google-api-key',
+    title: 'Google API key',
+    severity: 'high',
+    keywords: ['aiza'],
+    regex: /(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+    group: 1,
+    minEntropy: 3.5,
+  },
+  {
     kind: 'npm-token',
     title: 'npm access token',
     severity: 'high',
@@ -243,6 +322,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$][^\s"']{7,})/g,
     group: 1,
     keywordFirst: true,
+    inContext: npmrcContext,
   },
   {
     kind: 'docker-config-auth',
@@ -290,6 +370,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: /:\/\/[^\s:@/"'<>()]{1,64}:([^\s@/"'<>(){}$]{3,128})@[A-Za-z0-9.-]+/g,
     group: 1,
     anchor: urlCredentialsAnchor,
+    inContext: urlCredentialsContext,
   },
   {
     // Generic: a sensitive-looking name assigned a value; classifyAssignment decides.

@@ -40,7 +40,7 @@ export function registerAuditContainer(audit: Command, ctx: CliContext): void {
       const previous = baselineFromReportDir(opts.reportDir);
       if (previous) opts.baseline = previous;
     }
-    ctx.exitCode = await emitReport(report, opts, ctx);
+    ctx.exitCode = await emitReport(report, opts, ctx, undefined, { containersListed: refs.length === 0 });
     if (opts.reportDir) keepRunInReportDir(opts.reportDir, report);
   });
 }

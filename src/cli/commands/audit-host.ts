@@ -35,7 +35,8 @@ export function registerAuditHost(audit: Command, ctx: CliContext): void {
       const previous = baselineFromReportDir(opts.reportDir);
       if (previous) opts.baseline = previous;
     }
-    ctx.exitCode = await emitReport(report, opts, ctx);
+    // every host's running containers were listed: one absent now is gone
+    ctx.exitCode = await emitReport(report, opts, ctx, undefined, { containersListed: true });
     if (opts.reportDir) keepRunInReportDir(opts.reportDir, report);
   });
 }

@@ -53,8 +53,9 @@ export function registerAuditImage(audit: Command, ctx: CliContext): void {
         throw new BulkheadError('usage', `--max-file-size ${opts.maxFileSize}: ${describeError(err)}`);
       }
     }
-    // the policy's gate allowlist accepts setuid files by path and sha256
-    const setuidAllowlist = opts.policy ? (await loadPolicy(opts.policy)).plan.gate.setuidAllowlist : [];
+    // the policy's gate allowlists accept setuid files and secret files by path and sha256
+    const gate = opts.policy ? (await loadPolicy(opts.policy)).plan.gate : undefined;
+    const allowlists = gate ? { setuidAllowlist: gate.setuidAllowlist, secretAllowlist: gate.secretAllowlist } : undefined;
     let engine: Promise<EngineClient> | undefined;
     const getEngine = () => {
       engine ??= connectEngine(opts.host ?? ctx.io.env.DOCKER_HOST).catch((err: unknown) => {
@@ -67,7 +68,7 @@ export function registerAuditImage(audit: Command, ctx: CliContext): void {
     const targets = [];
     try {
       for (const image of images) {
-        targets.push(await auditImageTarget(image, { engine: getEngine, maxFileSize, setuidAllowlist, onProgress: (p) => progress.update(p, image) }));
+        targets.push(await auditImageTarget(image, { engine: getEngine, maxFileSize, ...(allowlists ? { allowlists } : {}), onProgress: (p) => progress.update(p, image) }));
         progress.clear();
       }
     } finally {

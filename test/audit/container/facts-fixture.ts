@@ -26,6 +26,7 @@ export function hardenedFacts(overrides: Partial<ContainerFacts> = {}): Containe
     tmpfs: {},
     healthcheck: ['CMD', '/bin/true'],
     engine: { seccomp: true, apparmor: false, selinux: false, userns: false, rootless: false, cgroupVersion: '2' },
+    processes: { known: true, list: [{ pid: 4242, user: '65534', executable: 'app' }] },
     ...overrides,
   };
 }

@@ -90,6 +90,10 @@ const cases: Case[] = [
   ['CT019', 'named user', { user: 'app' }, 0],
   ['CT019', 'named user that is uid 1000 in /etc/passwd', { user: 'app', userUid: 1000 }, 0],
   ['CT019', 'named user that is uid 0 in /etc/passwd', { user: 'admin', userUid: 0 }, 1, 'medium'],
+  ['CT019', 'no user, image USER unknown to the input (authz request)', { user: '', userUidUnknown: true }, 1, 'low'],
+  ['CT019', 'named user, uid unknown to the input', { user: 'app', userUidUnknown: true }, 1, 'low'],
+  ['CT019', 'numeric user, nothing unknown', { user: '1000:1000', userUidUnknown: true }, 0],
+  ['CT019', 'root by name is root, known or not', { user: 'root', userUidUnknown: true }, 1, 'medium'],
   ['CT020', 'writable root', { readOnlyRootfs: false }, 1],
   ['CT020', 'read-only root', {}, 0],
   ['CT021', 'restart always', { restart: { name: 'always', maxRetries: 0 } }, 1],
@@ -121,6 +125,11 @@ const cases: Case[] = [
   ['CT030', 'no network', { namespaces: { ...base.namespaces, network: 'none' } }, 0],
   ['CT031', 'port 80 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '80' }] }, 1],
   ['CT031', 'port 8080 on the host', { ports: [{ containerPort: '80/tcp', hostIp: '127.0.0.1', hostPort: '8080' }] }, 0],
+  ['CT032', 'sshd running (two processes: listener and session)', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'sshd' }, { pid: 11, user: 'root', executable: 'sshd' }] } }, 1],
+  ['CT032', 'dropbear running', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'dropbear' }] } }, 1],
+  ['CT032', 'a process whose name only contains sshd (sshd-keygen, grep-sshd)', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'sshd-keygen' }, { pid: 11, user: 'root', executable: 'grep-sshd' }] } }, 0],
+  ['CT032', 'processes unknown (a create request, a stopped container)', { processes: { known: false, reason: 'the container is not running' } }, 0],
+  ['CT032', 'no sshd', {}, 0],
 ];
 
 describe('container rules', () => {

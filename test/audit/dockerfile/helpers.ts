@@ -5,7 +5,12 @@ import { dockerfileRules } from '../../../src/audit/rules/dockerfile/index.js';
 import type { Finding } from '../../../src/audit/model.js';
 
 export const NOW = new Date('2026-11-23T12:00:00Z');
-export const SAFE_CONTEXT: BuildContextFacts = { dockerignore: '.dockerignore', secretPathsNotIgnored: [], secretFilesPresent: [] };
+export const SAFE_CONTEXT: BuildContextFacts = { dir: '.', dockerignore: '.dockerignore', secretPathsNotIgnored: [], secretFilesPresent: [], sources: {} };
+
+/** A context with these parts changed (the rest as SAFE_CONTEXT, but without a .dockerignore unless given). */
+export function context(parts: Partial<BuildContextFacts>): BuildContextFacts {
+  return { dir: '.', secretPathsNotIgnored: [], secretFilesPresent: [], sources: {}, ...parts };
+}
 
 export interface CheckOptions {
   context?: BuildContextFacts;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DockerfileParser, type Heredoc } from 'dockerfile-ast';
 import { parseDockerfile, parseImageRef } from '../../../src/audit/dockerfile/parse.js';
 import { parseShell, upstreamOf } from '../../../src/audit/dockerfile/shell.js';
 import { NOW, SAFE_CONTEXT, allFindings } from './helpers.js';
+import { runDockerfileRules } from '../../../src/audit/dockerfile/audit.js';
 
 const parse = (text: string) => parseDockerfile(text, 'Dockerfile', SAFE_CONTEXT, { trustedRegistries: [], now: NOW });
 
@@ -148,8 +150,42 @@ describe('odd input never throws', () => {
     'ONBUILD RUN curl x | sh\nFROM a AS\nFROM a AS b AS c',
     '\u0000\u0001garbage\uFFFD\n\n\t\t',
     'FROM a\n' + 'RUN a | b\n'.repeat(500),
+    'FROM a\nCOPY <<EOF\npassword = 7lMGq2xZp9Rk4Tz8\nEOF',
+    'FROM a\nCOPY <<EOF <<EOT\nx\nEOF',
+    'FROM a\nRUN cat > <<EOT\nnever closed',
+    'FROM a\nRUN <<EOF\ncat <<EOT > /x\nEOF',
+    'FROM a\nRUN echo >\nRUN tee\nRUN printf > ""',
+    'FROM --platform=$X\nRUN npm\nRUN yarn\nRUN pnpm',
+    'FROM a AS b\nFROM b AS c\nFROM c\nRUN npm ci',
+    'FROM a\nCOPY . .\nCOPY ../x.key /\nCOPY $K.pem /\nCOPY *.key /',
+    'ARG TOKEN=\nARG KEY="\nARG SECRET=1h\nFROM x',
   ];
   it.each(ODD.map((t) => [JSON.stringify(t).slice(0, 50), t]))('%s', (_name, text) => {
     expect(() => allFindings(text)).not.toThrow();
+    // the runner turns a throwing rule into an error entry: none may appear
+    const { facts } = parseDockerfile(text, 'Dockerfile', SAFE_CONTEXT, { trustedRegistries: [], now: NOW });
+    expect(runDockerfileRules(facts).errors).toEqual([]);
+  });
+});
+
+describe('heredocs: the facts agree with dockerfile-ast', () => {
+  const TEXTS = [
+    'FROM a\nCOPY <<EOF /etc/app/settings.ini\n[db]\npassword = x\nEOF',
+    'FROM a\nRUN <<EOF\nset -e\ncat > /x <<EOT\ny\nEOT\nEOF',
+    'FROM a\nRUN <<-EOT bash\n\techo tabs\n\tEOT',
+    'FROM a\nCOPY <<one.txt <<two.txt /dest/\n1\none.txt\n2\ntwo.txt',
+  ];
+  it.each(TEXTS.map((t) => [JSON.stringify(t).slice(0, 60), t]))('%s', (_name, text) => {
+    const lines = text.split('\n');
+    const fromLibrary = DockerfileParser.parse(text)
+      .getInstructions()
+      .flatMap((i) => ((i as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? []))
+      .map((h) => {
+        const r = h.getContentRange();
+        const body = r ? lines.slice(r.start.line, r.end.line + 1).join('\n').slice(r.start.character) : '';
+        return { name: h.getName(), body: body.replace(/^\t+/gm, '') };
+      });
+    const ours = parseDockerfile(text, 'Dockerfile', SAFE_CONTEXT, { trustedRegistries: [], now: NOW }).facts.instructions.flatMap((i) => i.heredocs.map((h) => ({ name: h.name, body: h.body })));
+    expect(ours).toEqual(fromLibrary);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, type CheckOptions } from './helpers.js';
+import { context, findingsOf, type CheckOptions } from './helpers.js';
 import { dockerfileRules } from '../../../src/audit/rules/dockerfile/index.js';
+import { DEPRECATED_OFFICIAL_IMAGES, NONROOT_OFFICIAL_IMAGES, OFFICIAL_IMAGES } from '../../../src/audit/dockerfile/official-images.js';
 
 interface Case {
   name: string;
@@ -8,7 +9,12 @@ interface Case {
   options?: CheckOptions;
   /** expected lines of the findings (fires) */
   lines?: number[];
+  /** expected severity of every finding (fires), when it is not the rule's default */
+  severity?: string;
 }
+
+const ENV_SECRET = { path: '.env', verdict: 'secret', what: 'Secret-looking value assigned to DB_PASSWORD', evidence: 'Xk9#…[redacted]' } as const;
+const PUBLIC_KEY = { verdict: 'public', what: 'public key or certificate' } as const;
 
 const F = 'FROM alpine:3.22\n';
 
@@ -21,6 +27,17 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'USER 0:0', text: 'FROM node:22\nUSER 0:0', lines: [2] },
       { name: 'USER only in a build stage', text: 'FROM node:22 AS b\nUSER node\nFROM node:22\nCMD x', lines: [3] },
       { name: 'inherits root from an earlier stage', text: 'FROM node:22 AS base\nUSER root\nFROM base\nCMD x' },
+      { name: 'official image that runs as root, high', text: 'FROM postgres:17\nCOPY x /x', severity: 'high' },
+      { name: 'docker.io/library prefix', text: 'FROM docker.io/library/nginx:1.27\nCOPY x /x', severity: 'high' },
+      { name: 'official image per architecture', text: 'FROM arm64v8/debian:12\nCOPY x /x', severity: 'high' },
+      { name: 'known registry: distroless without :nonroot', text: 'FROM gcr.io/distroless/base-debian12\nCOPY x /x', severity: 'high' },
+      { name: 'earlier stage chain ends on an official root image', text: 'FROM debian:12 AS a\nRUN x\nFROM a AS b\nRUN y\nFROM b\nCMD z', severity: 'high' },
+      { name: 'USER root on an unknown base is still high', text: 'FROM bats-jenkins\nUSER root', severity: 'high' },
+      { name: 'local image bulkhead cannot see: USER unknown, medium', text: 'FROM bats-jenkins\nRUN x', severity: 'medium' },
+      { name: 'namespaced Docker Hub image: USER unknown', text: 'FROM jenkins/jenkins:lts\nRUN x', severity: 'medium' },
+      { name: 'private registry: USER unknown', text: 'FROM registry.example.com/team/base:1\nRUN x', severity: 'medium' },
+      { name: 'unresolved ARG base: USER unknown', text: 'ARG BASE\nFROM ${BASE}\nRUN x', severity: 'medium' },
+      { name: 'official image that sets a non-root USER: info', text: 'FROM sonarqube:10\nRUN x', severity: 'info' },
     ],
     clean: [
       { name: 'non-root USER last', text: 'FROM node:22\nUSER root\nRUN x\nUSER node' },
@@ -137,12 +154,20 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'pipe to python', text: F + 'RUN curl -sSL https://install.python-poetry.org | python3 -' },
       { name: 'inside a heredoc, own line', text: F + 'RUN <<EOF\nset -eu\ncurl -fsSL https://x.example | sh\nEOF', lines: [4] },
       { name: 'after a continuation', text: F + 'RUN apt-get update && \\\n    curl -fsSL https://x.example | \\\n    sh' },
+      { name: 'busybox sh', text: F + 'RUN wget -qO- https://x.example/i.sh | busybox sh' },
+      { name: 'python -c of the download itself', text: F + 'RUN python3 -c "$(curl -fsSL https://x.example/i.py)"' },
+      { name: 'versioned python', text: F + 'RUN curl -sSL https://x.example/get.py | python3.11 -' },
     ],
     clean: [
       { name: 'download then verify', text: F + 'RUN curl -fsSLo /tmp/i.sh https://x.example/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c - && sh /tmp/i.sh' },
       { name: 'curl | tar', text: F + 'RUN curl -fsSL https://x.example/a.tgz | tar xz -C /opt' },
       { name: 'curl in a comment', text: F + 'RUN echo hi # curl x | sh' },
       { name: 'quoted pipe in an echo', text: F + 'RUN echo "curl x | sh" > /README' },
+      { name: 'busybox unzip extracts, it runs nothing', text: F + 'RUN curl -sSL https://x.example/a.zip | busybox unzip -' },
+      { name: 'gpg reads a key', text: F + 'RUN curl -fsSL https://x.example/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg' },
+      { name: 'python -c parses JSON it downloaded', text: F + 'RUN curl -s https://api.example.com/v | python3 -c "import json,sys; print(json.load(sys.stdin)[0])"' },
+      { name: 'python -m json.tool', text: F + 'RUN curl -s https://api.example.com/v | python3 -m json.tool' },
+      { name: 'perl -ne filter', text: F + "RUN curl -s https://x.example/list | perl -ne 'print if /x/'" },
     ],
   },
   DF011: {
@@ -171,6 +196,9 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'GIT_SSL_NO_VERIFY env', text: F + 'ENV GIT_SSL_NO_VERIFY=1' },
       { name: 'NODE_TLS_REJECT_UNAUTHORIZED=0 prefix', text: F + 'RUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci' },
       { name: 'apk --allow-untrusted', text: F + 'RUN apk add --allow-untrusted /tmp/x.apk' },
+      { name: 'apk --allow-untrusted of a downloaded package', text: F + 'RUN wget https://x.example/glibc.apk && apk add --allow-untrusted glibc.apk' },
+      { name: '[trusted=yes] on a remote repository', text: F + 'RUN echo "deb [trusted=yes] http://repo.example.com/apt ./" > /etc/apt/sources.list.d/x.list' },
+      { name: '[trusted=yes] file:// repo that this RUN does not build', text: F + 'RUN echo "deb [ trusted=yes ] file:///opt/repo ./" > /etc/apt/sources.list.d/x.list && apt-get update' },
       { name: 'yum --nogpgcheck', text: F + 'RUN yum install -y --nogpgcheck foo' },
     ],
     clean: [
@@ -178,6 +206,11 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'curl -K config file is not -k', text: F + 'RUN curl -K /etc/curlrc https://x.example' },
       { name: 'npm strict-ssl true', text: F + 'RUN npm config set strict-ssl true' },
       { name: 'word insecure in a message', text: F + 'RUN echo "--insecure is bad"' },
+      {
+        name: '[trusted=yes] for a file:// repo the same RUN indexed (docker-library postgres, nginx)',
+        text: F + 'RUN tempDir="$(mktemp -d)" \\\n && ( cd "$tempDir" && dpkg-scanpackages . > Packages ) \\\n && echo "deb [ trusted=yes ] file://$tempDir ./" > /etc/apt/sources.list.d/temp.list \\\n && apt-get -o Acquire::GzipIndexes=false update',
+      },
+      { name: 'apk --allow-untrusted of packages bind-mounted from a build stage', text: F + 'RUN --mount=type=bind,target=/tmp/packages/,source=/tmp/packages/,from=builder \\\n    apk add --no-cache --allow-untrusted /tmp/packages/nginx-module-njs-1.27.apk' },
     ],
   },
   DF013: {
@@ -225,12 +258,19 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: '.docker/config.json', text: F + 'ADD .docker/config.json /root/.docker/config.json' },
       { name: 'kubeconfig', text: F + 'COPY kubeconfig /root/.kube/config' },
       { name: '.git-credentials', text: F + 'COPY .git-credentials /root/' },
+      { name: 'not in the context: content unknown, medium', text: F + 'COPY jenkins.io-2026.key /war/jenkins-key.pub', severity: 'medium' },
+      { name: 'context unreadable (stdin): medium', text: F + 'COPY id_rsa /root/.ssh/', options: { context: context({ unreadable: 'read from stdin' }) }, severity: 'medium' },
+      { name: 'content holds a secret: high', text: F + 'COPY .env /app/.env', options: { context: context({ sources: { '.env': ENV_SECRET } }) }, severity: 'high' },
+      { name: './ prefix resolves in the context', text: F + 'COPY ./.env /app/', options: { context: context({ sources: { '.env': ENV_SECRET } }) }, severity: 'high' },
+      { name: 'binary content that cannot be judged: medium', text: F + 'COPY server.key /x', options: { context: context({ sources: { 'server.key': { path: 'server.key', verdict: 'unknown', what: 'binary content' } } }) }, severity: 'medium' },
     ],
     clean: [
       { name: 'public key', text: F + 'COPY id_rsa.pub /root/.ssh/authorized_keys' },
       { name: '.env.example', text: F + 'COPY .env.example /app/' },
       { name: 'from another stage', text: F + 'COPY --from=build /out/server.key /x' },
       { name: 'CA bundle', text: F + 'COPY ca.pem /usr/local/share/ca-certificates/ca.crt' },
+      { name: 'a .key that holds a public key (jenkins.io-2026.key)', text: F + 'COPY jenkins.io-2026.key /war/jenkins-key.pub', options: { context: context({ sources: { 'jenkins.io-2026.key': { path: 'jenkins.io-2026.key', ...PUBLIC_KEY } } }) } },
+      { name: 'a .env without secrets', text: F + 'COPY .env /app/', options: { context: context({ sources: { '.env': { path: '.env', verdict: 'clean', what: 'no secret found in its content' } } }) } },
     ],
   },
   DF016: {
@@ -238,11 +278,21 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'ARG NPM_TOKEN', text: F + 'ARG NPM_TOKEN\nRUN npm ci' },
       { name: 'ARG GITHUB_TOKEN before FROM', text: 'ARG GITHUB_TOKEN\nFROM alpine:3.22' },
       { name: 'ARG DB_PASSWORD', text: F + 'ARG DB_PASSWORD' },
+      { name: 'ARG GITHUB_TOKEN, no default', text: F + 'ARG GITHUB_TOKEN' },
+      { name: 'empty default', text: F + 'ARG API_TOKEN=""' },
+      { name: 'URL with a query string is not taken for a setting', text: F + 'ARG API_TOKEN=https://x.example/cb?access_token=abc' },
+      { name: 'URL with credentials', text: F + 'ARG API_TOKEN=https://u:p@x.example/' },
     ],
     clean: [
       { name: 'secret mount is the right way', text: F + 'RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci' },
       { name: 'non-secret ARG', text: F + 'ARG NODE_VERSION=22\nARG TOKEN_URL=https://x' },
       { name: 'secret file path ARG', text: F + 'ARG NPM_TOKEN_FILE' },
+      { name: 'number: ARG TOKEN_TTL_SECONDS=3600', text: F + 'ARG TOKEN_TTL_SECONDS=3600' },
+      { name: 'duration', text: F + 'ARG TOKEN_LIFETIME=1h30m\nARG SECRET_ROTATION=30s' },
+      { name: 'boolean', text: F + 'ARG USE_SECRET_STORE=false' },
+      { name: 'path', text: F + 'ARG SECRET_DIR=/run/secrets\nARG KEY_PATH=./certs/server.key' },
+      { name: 'URL without credentials', text: F + 'ARG TOKEN_ENDPOINT=https://auth.example.com/oauth/token' },
+      { name: 'global ARG with a numeric default', text: 'ARG API_KEY_LENGTH=32\nFROM alpine:3.22' },
     ],
   },
   DF017: {
@@ -357,14 +407,19 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
   },
   DF031: {
     fires: [
-      { name: 'COPY . . without .dockerignore', text: F + 'COPY . .', options: { context: { secretPathsNotIgnored: ['.env', '.git/config'], secretFilesPresent: [] } } },
-      { name: 'COPY ./ with an incomplete .dockerignore', text: F + 'COPY ./ /app/', options: { context: { dockerignore: '.dockerignore', secretPathsNotIgnored: ['.env'], secretFilesPresent: [] } } },
-      { name: 'secret present in the context', text: F + 'COPY . .', options: { context: { secretPathsNotIgnored: [], secretFilesPresent: ['.env'] } } },
+      { name: 'COPY . . without .dockerignore, nothing secret in it: low', text: F + 'COPY . .', options: { context: context({ secretPathsNotIgnored: ['.env', '.git/config'] }) }, severity: 'low' },
+      { name: 'COPY ./ with an incomplete .dockerignore: low', text: F + 'COPY ./ /app/', options: { context: context({ dockerignore: '.dockerignore', secretPathsNotIgnored: ['.env'] }) }, severity: 'low' },
+      { name: 'a secret-named file without a secret in it: still low', text: F + 'COPY . .', options: { context: context({ secretPathsNotIgnored: ['.env'], secretFilesPresent: [{ path: '.env', verdict: 'clean', what: 'no secret found in its content' }] }) }, severity: 'low' },
+      { name: 'a file with a secret would be copied: high', text: F + 'COPY . .', options: { context: context({ secretFilesPresent: [ENV_SECRET] }) }, severity: 'high' },
+      { name: 'ADD . too', text: F + 'ADD . /srv', options: { context: context({ secretFilesPresent: [ENV_SECRET] }) }, severity: 'high' },
+      { name: 'content that cannot be judged: medium', text: F + 'COPY . .', options: { context: context({ secretFilesPresent: [{ path: 'tls.p8', verdict: 'unknown', what: 'binary content' }] }) }, severity: 'medium' },
+      { name: 'context cannot be read (stdin): medium', text: F + 'COPY . .', options: { context: context({ unreadable: 'the Dockerfile was read from stdin' }) }, severity: 'medium' },
     ],
     clean: [
       { name: '.dockerignore covers secrets', text: F + 'COPY . .' },
-      { name: 'specific paths', text: F + 'COPY src/ /app/src/', options: { context: { secretPathsNotIgnored: ['.env'], secretFilesPresent: [] } } },
-      { name: 'COPY --from stage', text: F + 'COPY --from=build . .', options: { context: { secretPathsNotIgnored: ['.env'], secretFilesPresent: [] } } },
+      { name: 'specific paths', text: F + 'COPY src/ /app/src/', options: { context: context({ secretPathsNotIgnored: ['.env'], secretFilesPresent: [ENV_SECRET] }) } },
+      { name: 'COPY --from stage', text: F + 'COPY --from=build . .', options: { context: context({ secretPathsNotIgnored: ['.env'], secretFilesPresent: [ENV_SECRET] }) } },
+      { name: 'public keys only, .dockerignore complete', text: F + 'COPY . .', options: { context: context({ dockerignore: '.dockerignore', secretFilesPresent: [{ path: 'ca.pem', ...PUBLIC_KEY }] }) } },
     ],
   },
   DF032: {
@@ -400,6 +455,47 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
       { name: 'local .deb', text: F + 'RUN apt-get install -y ./pkg.deb' },
     ],
   },
+  DF037: {
+    fires: [
+      { name: 'npm ci with no USER on an official root image', text: 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci', lines: [4] },
+      { name: 'npm install after USER root', text: 'FROM node:22\nUSER node\nUSER root\nRUN npm install' },
+      { name: 'yarn (bare) and pnpm install', text: 'FROM node:22\nRUN yarn && pnpm install --frozen-lockfile' },
+      { name: 'npm i in a heredoc', text: 'FROM node:22\nRUN <<EOF\nset -e\nnpm i\nEOF', lines: [4] },
+      { name: 'final stage FROM a build stage that ran as root', text: 'FROM node:22 AS base\nRUN true\nFROM base\nRUN npm ci' },
+      { name: 'sudo npm', text: 'FROM node:22\nRUN sudo npm ci' },
+    ],
+    clean: [
+      { name: 'after USER node', text: 'FROM node:22\nUSER node\nRUN npm ci' },
+      { name: 'only in a build stage', text: 'FROM node:22 AS build\nRUN npm ci\nFROM node:22\nUSER node\nCOPY --from=build /app /app' },
+      { name: '--ignore-scripts', text: 'FROM node:22\nRUN npm ci --ignore-scripts' },
+      { name: 'npm run build is not an install', text: 'FROM node:22\nRUN npm run build && npm test' },
+      { name: 'base image bulkhead cannot see (its USER may be non-root)', text: 'FROM acme/node-app:1\nRUN npm ci' },
+      { name: 'inherits a non-root USER from an earlier stage', text: 'FROM node:22 AS base\nUSER node\nFROM base\nRUN npm ci' },
+      { name: 'sudo -u node', text: 'FROM node:22\nRUN sudo -u node npm ci' },
+      { name: 'yarn run is not install', text: 'FROM node:22\nRUN yarn run build' },
+      { name: 'yarn --version smoke test (docker-node)', text: 'FROM debian:12\nRUN ln -s /opt/yarn/bin/yarn /usr/local/bin/yarn && yarn --version && npm --version' },
+    ],
+  },
+  DF038: {
+    fires: [
+      { name: 'COPY heredoc settings.ini with a password', text: F + 'COPY <<EOF /etc/app/settings.ini\n[db]\npassword = 7lMGq2xZp9Rk4Tz8\nEOF', lines: [4] },
+      { name: 'RUN heredoc that writes AWS credentials into a file', text: F + 'RUN <<EOF\nmkdir -p /root/.aws\ncat > /root/.aws/credentials <<EOT\n[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8h3kLmNp\nEOT\nEOF', lines: [6], severity: 'critical' },
+      { name: 'RUN cat <<EOF > file on the first line', text: F + 'RUN cat <<EOF > /root/.aws/credentials\n[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8h3kLmNp\nEOF', lines: [4] },
+      { name: 'echo of a provider key into a file', text: F + 'RUN echo "ghp_1234567890abcdefghijABCDEFGHIJ123456" > /root/.config/gh-token', lines: [2], severity: 'high' },
+      { name: 'echo | tee', text: F + 'RUN echo "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx" | tee /etc/slack.token' },
+      { name: 'provider key in a command line', text: F + 'RUN curl -H "Authorization: token ghp_1234567890abcdefghijABCDEFGHIJ123456" https://api.github.com/x' },
+      { name: 'config heredoc into a directory destination', text: F + 'COPY <<app.env /srv/\nDB_PASSWORD=Zq8wLm4vRt2xKp\napp.env' },
+    ],
+    clean: [
+      { name: 'heredoc config without secrets', text: F + 'COPY <<EOF /etc/app/settings.ini\n[db]\nhost = db\nport = 5432\nEOF' },
+      { name: 'password placeholder', text: F + 'COPY <<EOF /etc/app/settings.ini\npassword = changeme\nEOF' },
+      { name: 'value from a variable', text: F + 'RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > /root/.npmrc' },
+      { name: 'a password name in a command is not file content', text: F + 'RUN useradd -m app && echo "DB_PASSWORD=$DB_PASSWORD" > /dev/null' },
+      { name: 'heredoc fed to a program, not a file', text: F + 'RUN python3 <<EOF\nimport os\nprint(os.environ.get("TOKEN"))\nEOF' },
+      { name: 'URL credentials are DF011', text: F + 'RUN git clone https://deploy:s3cr3tPassw0rd@git.example.com/org/app.git' },
+      { name: 'a token as the URL user is DF011 too', text: F + 'RUN git clone https://ghp_1234567890abcdefghijABCDEFGHIJ123456@github.com/org/app.git' },
+    ],
+  },
   DF035: {
     fires: [{ name: 'pipe without pipefail', text: F + 'RUN wget -qO- https://x.example/a.tgz | tar xz' }],
     clean: [
@@ -411,7 +507,7 @@ const TABLE: Record<string, { fires: Case[]; clean: Case[] }> = {
 };
 
 describe.each(Object.entries(TABLE))('%s', (id, { fires, clean }) => {
-  it.each(fires)('fires: $name', ({ text, options, lines }) => {
+  it.each(fires)('fires: $name', ({ text, options, lines, severity }) => {
     const found = findingsOf(id, text, options);
     expect(found.length, JSON.stringify(found)).toBeGreaterThan(0);
     for (const f of found) {
@@ -420,6 +516,7 @@ describe.each(Object.entries(TABLE))('%s', (id, { fires, clean }) => {
       expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     }
     if (lines) expect(found.map((f) => f.location?.line)).toEqual(lines);
+    if (severity) expect(found.map((f) => f.severity)).toEqual(found.map(() => severity));
   });
   it.each(clean)('does not fire: $name', ({ text, options }) => {
     expect(findingsOf(id, text, options)).toEqual([]);
@@ -437,4 +534,20 @@ it('DF001 only informs when a distroless :nonroot or Chainguard base image suppl
     expect(f?.severity, base).toBe('info');
   }
   expect(findingsOf('DF001', 'FROM gcr.io/distroless/static-debian12\nCOPY app /app')[0]?.severity).toBe('high');
+});
+
+describe('DF001 base-image data (src/audit/dockerfile/official-images.ts)', () => {
+  it('every non-root official image is an official image, and no list repeats a name', () => {
+    const official = new Set([...OFFICIAL_IMAGES, ...DEPRECATED_OFFICIAL_IMAGES]);
+    expect(NONROOT_OFFICIAL_IMAGES.filter((n) => !official.has(n))).toEqual([]);
+    for (const list of [OFFICIAL_IMAGES, DEPRECATED_OFFICIAL_IMAGES, NONROOT_OFFICIAL_IMAGES]) expect(new Set(list).size).toBe(list.length);
+    expect(OFFICIAL_IMAGES.filter((n) => DEPRECATED_OFFICIAL_IMAGES.includes(n))).toEqual([]);
+  });
+
+  it('DF001 judges every listed official image: high when it runs as root, info when it sets a USER', () => {
+    for (const name of [...OFFICIAL_IMAGES, ...DEPRECATED_OFFICIAL_IMAGES]) {
+      const [f] = findingsOf('DF001', `FROM ${name}:1\nRUN x`);
+      expect(f?.severity, name).toBe(NONROOT_OFFICIAL_IMAGES.includes(name) ? 'info' : 'high');
+    }
+  });
 });

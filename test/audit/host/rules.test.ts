@@ -3,6 +3,15 @@ import { readdirSync } from 'node:fs';
 import { hostRules } from '../../../src/audit/rules/host/index.js';
 import type { HostFacts } from '../../../src/audit/host/facts.js';
 
+/** CIS 1.1 paths found on a Debian host: dockerd in /usr/sbin, /lib is /usr/lib */
+const auditExpected = [
+  { cis: '1.1.3', path: '/usr/sbin/dockerd', realPath: '/usr/sbin/dockerd' },
+  { cis: '1.1.5', path: '/var/lib/docker', realPath: '/var/lib/docker' },
+  { cis: '1.1.6', path: '/etc/docker', realPath: '/etc/docker' },
+  { cis: '1.1.11', path: '/etc/docker/daemon.json', realPath: '/etc/docker/daemon.json' },
+];
+const debianUnit = { cis: '1.1.7', path: '/lib/systemd/system/docker.service', realPath: '/usr/lib/systemd/system/docker.service' };
+
 /** A well-configured local rootless engine on a current stack: no host rule fires. */
 function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
   return {
@@ -35,8 +44,8 @@ function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
     storageDriver: 'overlay2',
     containersStopped: 2,
     engineFiles: [{ path: '/etc/docker', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }],
-    auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd', '/run/containerd', '/var/lib/docker', '/etc/docker', '/lib/systemd/system/docker.service', '/lib/systemd/system/docker.socket', '/etc/docker/daemon.json', '/usr/bin/containerd', '/usr/bin/runc'] },
-    dataRoot: { path: '/var/lib/docker', separateMount: true },
+    auditd: { configDir: '/etc/audit', running: true, watched: ['/etc/docker', '/usr/sbin/dockerd', '/var/lib/docker'], trees: ['/etc/docker', '/var/lib/docker'], expected: auditExpected },
+    dataRoot: { path: '/var/lib/docker', device: 2049, rootDevice: 2050, mountPoint: true },
     ...overrides,
   };
 }
@@ -92,16 +101,42 @@ const cases: Case[] = [
   ['HS021', 'unit file writable by its group', { engineFiles: [{ path: '/lib/systemd/system/docker.service', uid: 0, gid: 0, mode: 0o664, maxMode: 0o644, rootOwned: true, cis: ['3.1', '3.2'] }] }, 1],
   ['HS021', '/etc/docker owned by a user, mode 777', { engineFiles: [{ path: '/etc/docker', uid: 1000, gid: 1000, mode: 0o777, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }] }, 2],
   ['HS021', 'TLS key readable by others', { engineFiles: [{ path: '/etc/docker/key.pem', uid: 0, gid: 0, mode: 0o644, maxMode: 0o400, rootOwned: true, cis: ['3.13', '3.14'] }] }, 1],
-  ['HS022', 'auditd not configured', { auditd: { configDir: undefined, watched: [] } }, 1],
-  ['HS022', 'only dockerd watched', { auditd: { configDir: '/etc/audit', watched: ['/usr/bin/dockerd'] } }, 8],
+  ['HS021', 'registry CA certificate 644 under certs.d', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o644, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 1],
+  ['HS021', 'registry CA certificate 444 root:root', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o444, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 0],
+  ['HS022', 'auditd not configured', { auditd: { configDir: undefined, running: false, watched: [], trees: [], expected: auditExpected } }, 1],
+  ['HS022', 'auditd configured but not running', { auditd: { ...good.auditd!, running: false } }, 1],
+  ['HS022', 'only dockerd watched: the other three that exist', { auditd: { ...good.auditd!, watched: ['/usr/sbin/dockerd'], trees: [] } }, 3],
+  ['HS022', '/etc/docker watched as a file only (-F path=): daemon.json not covered', { auditd: { ...good.auditd!, trees: ['/var/lib/docker'] } }, 1],
+  ['HS022', 'unit file watched by its real path', { auditd: { ...good.auditd!, watched: [...good.auditd!.watched, '/usr/lib/systemd/system/docker.service'], expected: [...auditExpected, debianUnit] } }, 0],
+  ['HS022', 'unit file not watched', { auditd: { ...good.auditd!, expected: [...auditExpected, debianUnit] } }, 1],
+  ['HS022', 'a path of another distribution that is not on this host is not expected', { auditd: { ...good.auditd!, expected: auditExpected } }, 0],
   ['HS022', 'remote engine: unknown', { auditd: undefined }, 0],
-  ['HS023', 'data root on /', { dataRoot: { path: '/var/lib/docker', separateMount: false } }, 1],
+  ['HS023', 'data root a directory on /', { dataRoot: { path: '/var/lib/docker', device: 2050, rootDevice: 2050, mountPoint: false } }, 1],
+  ['HS023', 'data root a bind mount of a directory on / (same device)', { dataRoot: { path: '/var/lib/docker', device: 2050, rootDevice: 2050, mountPoint: true } }, 1],
+  ['HS023', 'data root a directory under a separate /var', { dataRoot: { path: '/var/lib/docker', device: 2051, rootDevice: 2050, mountPoint: false } }, 0],
+  ['HS023', 'data root unknown (remote)', { dataRoot: undefined }, 0],
   ['HS024', 'iptables off', { daemon: { ...good.daemon, iptables: false } }, 1],
   ['HS024', 'iptables unknown (remote)', { daemon: { ...good.daemon, iptables: undefined } }, 0],
   ['HS025', 'aufs', { storageDriver: 'aufs' }, 1],
   ['HS026', 'debug logging', { daemon: { ...good.daemon, debug: true } }, 1],
   ['HS027', 'rootful, no authz plugin', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: [] } }, 1],
+  ['HS027', 'the bulkhead authz plugin configured', { ...rootful, daemon: { ...good.daemon, authorizationPlugins: ['bulkhead'] } }, 0],
   ['HS028', '30 stopped containers', { containersStopped: 30 }, 1],
+  ['HS029', 'a swarm manager', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodes: 3, managers: 3 } }, 1],
+  ['HS029', 'a swarm worker', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 1],
+  ['HS029', 'not in a swarm', {}, 0],
+  ['HS030', 'two managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 2 } }, 1],
+  ['HS030', 'nine managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 9 } }, 1],
+  ['HS030', 'one manager', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 1 } }, 0],
+  ['HS030', 'three managers', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, managers: 3 } }, 0],
+  ['HS030', 'a worker does not know', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 0],
+  ['HS031', 'a plain overlay network and the plain ingress', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, overlayNetworks: [{ name: 'backend', encrypted: false, ingress: false }, { name: 'ingress', encrypted: false, ingress: true }, { name: 'secure', encrypted: true, ingress: false }] } }, 2],
+  ['HS031', 'every overlay network encrypted', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, overlayNetworks: [{ name: 'ingress', encrypted: true, ingress: true }] } }, 0],
+  ['HS032', 'manager without auto-lock', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, autoLock: false } }, 1],
+  ['HS032', 'manager with auto-lock', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, autoLock: true } }, 0],
+  ['HS032', 'a worker does not know', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 0],
+  ['HS033', 'node certificates for a year', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 365 * 86400 } }, 1],
+  ['HS033', 'the 90-day default', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 90 * 86400 } }, 0],
 ];
 
 describe('host rules', () => {

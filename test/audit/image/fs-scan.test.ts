@@ -225,6 +225,75 @@ describe('big and strange layers', () => {
     expect(scan.entries[0]?.path).toMatch(/^\/bad-.+\.txt$/);
   });
 
+  it('modes are permission bits only: a header that carries the file type (0o100000) is read as 4755', async () => {
+    const layer = Buffer.from(await makeTar([{ name: 'bin/x', content: 'x', mode: 0o4755 }]));
+    layer.write('0104755\u0000', 100, 'latin1');
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : layer[i]!;
+    layer.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 'latin1');
+    const scan = await scanBuf(layer);
+    expect(scan.entries[0]?.mode).toBe(0o4755);
+    expect(scan.specialFiles.map((f) => [f.path, f.mode])).toEqual([['/bin/x', 0o4755]]);
+  });
+
+  it('device nodes are IM014 anomalies, never world-writable paths; regular files and directories are', async () => {
+    const scan = await scanBuf(
+      await makeTar([
+        { name: 'dev/null', type: 'character-device', mode: 0o666 },
+        { name: 'dev/zero', type: 'character-device', mode: 0o666 },
+        { name: 'srv/open.txt', content: 'x', mode: 0o666 },
+        { name: 'srv/open2.txt', type: 'link', linkname: 'srv/open.txt', mode: 0o666 },
+        { name: 'srv/drop/', type: 'directory', mode: 0o777 },
+        { name: 'tmp/', type: 'directory', mode: 0o1777 },
+      ]),
+    );
+    expect(scan.worldWritable.map((e) => [e.path, e.type])).toEqual([
+      ['/srv/open.txt', 'file'],
+      ['/srv/open2.txt', 'hardlink'],
+      ['/srv/drop', 'directory'],
+    ]);
+    expect(scan.anomalies.map((a) => [a.kind, a.path])).toEqual([
+      ['device-file', '/dev/null'],
+      ['device-file', '/dev/zero'],
+    ]);
+  });
+
+  it('hashes the regular files of program directories and setuid files, hard links through their target', async () => {
+    const bash = Buffer.from('\u007fELF\u0000bash');
+    const scan = await scanBuf(
+      await makeTar([
+        { name: 'usr/bin/bash', content: bash, mode: 0o755 },
+        { name: 'usr/bin/rbash', type: 'link', linkname: 'usr/bin/bash' },
+        { name: 'usr/bin/sh', type: 'symlink', linkname: 'bash' },
+        { name: 'usr/share/doc/readme', content: 'not hashed' },
+        { name: 'opt/pgsh', content: bash, mode: 0o4755 },
+        { name: 'opt/pgsh2', type: 'link', linkname: 'opt/pgsh', mode: 0o4755 },
+      ]),
+    );
+    expect(scan.hashedFiles).toEqual([
+      { path: '/usr/bin/bash', sha256: sha256(bash) },
+      { path: '/usr/bin/rbash', sha256: sha256(bash) },
+      { path: '/opt/pgsh', sha256: sha256(bash) },
+      { path: '/opt/pgsh2', sha256: sha256(bash) },
+    ]);
+    expect(scan.specialFiles.map((f) => [f.path, f.sha256])).toEqual([
+      ['/opt/pgsh', sha256(bash)],
+      ['/opt/pgsh2', sha256(bash)],
+    ]);
+  });
+
+  it('a secret found in a file carries the sha256 of the whole file, small or read in windows', async () => {
+    const small = `GH=${FAKE.github}\n`;
+    const big = `${'const value = request.handler(options);\n'.repeat(40_000)}GH=${FAKE.github}\n`; // ~1.6 MB: windows
+    const scan = await scanBuf(await makeTar([{ name: 'app/a.env', content: small }, { name: 'app/big.js', content: big }, { name: 'app/clean.txt', content: 'nothing here' }]));
+    const byPath = new Map(scan.secrets.filter((s) => s.kind === 'github-token').map((s) => [s.path, s.fileSha256]));
+    expect(byPath.get('/app/a.env')).toBe(sha256(small));
+    expect(byPath.get('/app/big.js')).toBe(sha256(big));
+    // cut at --max-file-size: the hash is still of the whole file
+    const cut = await scanBuf(await makeTar([{ name: 'app/cut.env', content: `${small}${'x'.repeat(5000)}` }]), { maxFileSize: 1024 });
+    expect(cut.secrets.find((s) => s.kind === 'github-token')?.fileSha256).toBe(sha256(`${small}${'x'.repeat(5000)}`));
+  });
+
   it('a setuid hard link is reported as a special file', async () => {
     const scan = await scanBuf(await makeTar([{ name: 'bin/su', content: 'x', mode: 0o4755 }, { name: 'bin/su2', type: 'link', linkname: 'bin/su', mode: 0o4755 }]));
     expect(scan.specialFiles.map((f) => [f.path, f.type])).toEqual([
@@ -245,13 +314,13 @@ describe('scanFilesystemTar with files split across chunks', () => {
     const layer = await makeTar([
       { name: 'a.ts', content: `${filler}GH=${FAKE.github}\n${filler}` },
       { name: 'b.bin', content: binaryWithToken },
-      { name: 'c.ts', content: `${filler}DB_PASSWORD=${FAKE.password}\n` },
+      { name: 'c.env', content: `${filler}DB_PASSWORD=${FAKE.password}\n` },
       { name: 'd.txt', content: lateNul }, // a NUL past the first 8 KiB: text
       { name: 'e.ts', content: filler }, // after a joined file: nothing of it carried over
     ]);
     const expected = [
       ['/a.ts', 'github-token', 601],
-      ['/c.ts', 'generic-secret', 601],
+      ['/c.env', 'generic-secret', 601],
       ['/d.txt', 'github-token', 226],
     ];
     for (const size of [100, 512, 4096, 10_000, 65_536, layer.length]) {

@@ -18,7 +18,7 @@ import { FAKE, rsaPem } from '../secrets/fixtures.js';
 const TAG = 'bulkhead-test/image-planted:1';
 const tmp = mkdtempSync(join(tmpdir(), 'bulkhead-test-image-engine-'));
 const saved = join(tmp, 'planted.tar');
-const gate = { enabled: true, failOn: 'high' as const, allowSkip: false, setuidAllowlist: [] as Array<{ path: string; sha256?: string }> };
+const gate = { enabled: true, failOn: 'high' as const, allowSkip: false, setuidAllowlist: [] as Array<{ path: string; sha256?: string }>, secretAllowlist: [] as Array<{ path: string; sha256: string }> };
 
 beforeAll(() => {
   const ctx = join(tmp, 'ctx');
@@ -92,7 +92,7 @@ describe('audit image on the real engine', () => {
     expect(accepted.summary.filter((l) => l.includes('IM001'))).toEqual([]);
     const changed = await runImageGate(engine, TAG, { ...gate, failOn: 'critical', setuidAllowlist: [{ path: '/bin/busybox', sha256: '0'.repeat(64) }] });
     expect(changed.refused).toBe(true);
-    expect(changed.summary.find((l) => l.includes('IM001'))).toMatch(/allowlisted, but its content changed/);
+    expect(changed.summary.find((l) => l.includes('IM001'))).toMatch(/allowlisted by path in gate\.setuidAllowlist, but its content changed/);
 
     const clean = await runImageGate(engine, TEST_IMAGE, { ...gate, failOn: 'critical' });
     expect(clean).toMatchObject({ refused: false, summary: [] });

@@ -28,6 +28,7 @@ export const FAKE = {
   slack: 'xoxb' + '-123456789012-1234567890123-' + randomish(24, 9),
   stripe: 'sk' + '_live_' + randomish(24, 10),
   npm: 'npm' + '_' + randomish(36, 11),
+  googleApiKey: 'AI' + 'za' + randomish(35, 31, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'),
   pypi: 'pypi' + '-AgEIcHlwaS5vcmc' + randomish(60, 12),
   jwt: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: '1234567890', name: 'Jane' })}.${randomish(43, 13)}`,
   azure: randomish(86, 14) + '==',
@@ -45,4 +46,26 @@ export function rsaPem(): string {
 }
 export function pkcs8Pem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/**
+ * An unencrypted OpenSSH ed25519 private key file (openssh-key-v1 layout, random key bytes):
+ * its first base64 line is the same fixed header for every such key.
+ */
+export function opensshEd25519(seed: number): string {
+  const str = (b: Buffer) => Buffer.concat([u32(b.length), b]);
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const bytes = (n: number, s: number) => Buffer.from(randomish(n, s, 'abcdefghijklmnopqrstuvwxyz0123456789'), 'latin1');
+  const type = Buffer.from('ssh-ed25519');
+  const pub = bytes(32, seed);
+  const pubBlob = Buffer.concat([str(type), str(pub)]);
+  const check = bytes(4, seed + 1);
+  const priv = Buffer.concat([check, check, str(type), str(pub), str(Buffer.concat([bytes(32, seed + 2), pub])), str(Buffer.from('k@host')), Buffer.from([1, 2, 3])]);
+  const blob = Buffer.concat([Buffer.from('openssh-key-v1\0'), str(Buffer.from('none')), str(Buffer.from('none')), str(Buffer.alloc(0)), u32(1), str(pubBlob), str(priv)]);
+  const b64 = blob.toString('base64').replace(/.{70}/g, '$&\n');
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64.trimEnd()}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }

@@ -20,6 +20,7 @@ describe('scanText finds', () => {
     ['a Slack token', `SLACK=${FAKE.slack}`, 'slack-token'],
     ['a Stripe live key', `stripe.api_key = "${FAKE.stripe}"`, 'stripe-live-key'],
     ['an npm token', `${FAKE.npm}`, 'npm-token'],
+    ['a Google API key in a script', `echo "key=${FAKE.googleApiKey}" > /etc/app.conf`, 'google-api-key'],
     ['a PyPI token', `password = ${FAKE.pypi}`, 'pypi-token'],
     ['a JWT', `Authorization: Bearer ${FAKE.jwt}`, 'jwt'],
     ['an .npmrc _authToken', `//registry.npmjs.org/:_authToken=${randomish(30, 23)}\n`, 'npmrc-auth-token'],

@@ -3,6 +3,8 @@ import type { Report } from '../../model.js';
 export interface FormatOptions {
   /** colour only on a TTY */
   color: boolean;
+  /** columns to fit (the table formatter); 80 when not given */
+  width?: number;
 }
 
 export type Formatter = (report: Report, options: FormatOptions) => string;

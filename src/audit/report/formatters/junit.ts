@@ -36,7 +36,8 @@ export const formatJunit: Formatter = (report: Report) => {
   let failures = 0;
   let errors = 0;
   let skipped = 0;
-  const suites = report.targets.map((t) => {
+  // a removed target (--baseline) was not audited in this run: no suite
+  const suites = report.targets.filter((t) => !t.removed).map((t) => {
     const cases: string[] = [];
     for (const f of t.findings) {
       cases.push(testcase(f, t, rules.get(f.ruleId)));

@@ -49,8 +49,10 @@ export const formatMarkdown: Formatter = (report) => {
       continue;
     }
     for (const e of t.errors) push(`> **could not read**${e.location?.line ? ` (line ${e.location.line})` : ''}: ${cell(e.message)}`, '');
+    if (t.removed) push('Target removed or stopped since the baseline.', '');
+    else if (t.findings.length === 0 && t.errors.length === 0) push('No findings.', '');
     if (t.findings.length === 0) {
-      if (t.errors.length === 0) push('No findings.', '');
+      if (t.fixed?.length) push(`Fixed since the baseline: ${t.fixed.map((f) => f.ruleId).join(', ')}`, '');
       continue;
     }
     push('| severity | rule | location | finding | fix |', '| --- | --- | --- | --- | --- |');

@@ -31,6 +31,7 @@ import { planLabelMismatch } from './plan-label-mismatch.js';
 import { noHealthcheck } from './no-healthcheck.js';
 import { defaultBridgeNetwork } from './default-bridge-network.js';
 import { privilegedPortMapped } from './privileged-port-mapped.js';
+import { sshdRunning } from './sshd-running.js';
 
 // The container rule family: one import per rule file, in id order.
 export const containerRules: Array<Rule<ContainerFacts>> = [
@@ -65,4 +66,5 @@ export const containerRules: Array<Rule<ContainerFacts>> = [
   noHealthcheck,
   defaultBridgeNetwork,
   privilegedPortMapped,
+  sshdRunning,
 ];

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { isRootUser } from '../../../users.js';
+import { isRootUser, namedUser } from '../../../users.js';
 import { containerRunsAsRoot, factKnown, rootIsRemapped } from '../../container/predicates.js';
 
 export const runsAsRootUser: Rule<ContainerFacts> = {
@@ -17,8 +17,15 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d app    # image without USER', good: 'docker run -d --user 65534:65534 app' },
   },
   check: (c) => {
-    // a compose service or pod without a user runs as the image's USER, which the file does not say
-    if (!factKnown(c, 'user') || !containerRunsAsRoot(c)) return [];
+    // a pod without runAsUser runs as the image's USER, or as non-root by runAsNonRoot (KS007 covers it)
+    if (!factKnown(c, 'user')) return [];
+    // uid 0 cannot be ruled out, nor proven: low, and a policy with runAsNonRoot decides (as kubelet does)
+    const name = namedUser(c.user);
+    if (c.userUidUnknown && c.userUid === undefined && (c.user === '' || (name !== undefined && name !== 'root'))) {
+      const why = c.user === '' ? "sets no user: it runs as the image's USER, root unless the image sets one" : `runs as user ${c.user}, whose uid is the image's /etc/passwd entry (a name can be uid 0)`;
+      return [{ message: `container ${c.name} ${why}; give a numeric --user UID:GID`, severity: 'low', key: 'unknown-uid' }];
+    }
+    if (!containerRunsAsRoot(c)) return [];
     const remapped = factKnown(c, 'engine') && rootIsRemapped(c);
     const who = !c.user ? ' (no user set)' : isRootUser(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
     return [

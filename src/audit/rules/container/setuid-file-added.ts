@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { permissionBits } from '../../file-mode.js';
 
 export const setuidFileAdded: Rule<ContainerFacts> = {
   meta: {
@@ -17,10 +18,9 @@ export const setuidFileAdded: Rule<ContainerFacts> = {
   check: (c) =>
     (c.files?.specialFiles ?? []).map((f) => {
       const bits = [f.setuid ? 'setuid' : '', f.setgid ? 'setgid' : ''].filter(Boolean).join('+');
-      const mode = (f.mode & 0o7777).toString(8).padStart(4, '0');
       const when = f.origin === 'filesystem' ? 'in its filesystem' : `${f.origin} at run time`;
       return {
-        message: `container ${c.name} has ${bits} file ${f.path} (mode ${mode}) ${when}`,
+        message: `container ${c.name} has ${bits} file ${f.path} (mode ${permissionBits(f.mode)}) ${when}`,
         location: { path: f.path },
         severity: f.origin === 'filesystem' ? ('medium' as const) : undefined,
         key: f.path,

@@ -36,6 +36,8 @@ import { unusedSuppression } from './unused-suppression.js';
 import { untrustedRegistry } from './untrusted-registry.js';
 import { pipeWithoutPipefail } from './pipe-without-pipefail.js';
 import { aptUnpinnedPackages } from './apt-unpinned-packages.js';
+import { packageInstallAsRoot } from './package-install-as-root.js';
+import { secretWrittenByBuild } from './secret-written-by-build.js';
 
 // The dockerfile rule family: one import per rule file, in id order. Ids are permanent.
 export const dockerfileRules: Array<Rule<DockerfileFacts>> = [
@@ -75,4 +77,6 @@ export const dockerfileRules: Array<Rule<DockerfileFacts>> = [
   untrustedRegistry, // DF034
   pipeWithoutPipefail, // DF035
   aptUnpinnedPackages, // DF036
+  packageInstallAsRoot, // DF037
+  secretWrittenByBuild, // DF038
 ];

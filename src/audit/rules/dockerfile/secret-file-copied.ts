@@ -1,22 +1,8 @@
 import type { Rule } from '../rule.js';
 import type { FindingDraft } from '../rule.js';
 import { at, flag, type DockerfileFacts } from '../../dockerfile/facts.js';
+import { contextPath, isSecretFileName, PUBLIC_FILE_NAME } from '../../dockerfile/secret-files.js';
 import { sourcesOf } from './add-url-without-checksum.js';
-
-/** File names (last path segment, or a tail like .docker/config.json) that hold credentials. */
-const SECRET_SOURCE = [
-  /(^|\/)id_(rsa|dsa|ecdsa|ed25519)$/i,
-  /\.(pem|key|p12|pfx|jks|keystore)$/i,
-  /(^|\/)\.env(\.[\w-]+)?$/i,
-  /(^|\/)\.(npmrc|pypirc|netrc|git-credentials|pgpass)$/i,
-  /(^|\/)credentials(\.json)?$/i,
-  /(^|\/)kubeconfig$|(^|\/)\.kube\/config$/i,
-  /(^|\/)\.docker\/config\.json$/i,
-  /(^|\/)\.aws\/(credentials|config)$/i,
-  /(^|\/)\.ssh(\/|$)/i,
-];
-/** Public halves and templates are not secrets. */
-const NOT_SECRET = /\.pub$|(^|\/)\.env\.(example|sample|template|dist)$|(^|\/)(ca|ca-certificates|cacert|fullchain|chain|cert)\.pem$|\.crt$/i;
 
 export const secretFileCopied: Rule<DockerfileFacts> = {
   meta: {
@@ -26,21 +12,40 @@ export const secretFileCopied: Rule<DockerfileFacts> = {
     severity: 'high',
     title: 'COPY/ADD of a secret-looking file',
     rationale:
-      'Private keys, .env files, .npmrc/.pypirc with tokens, cloud credentials and kubeconfigs copied into an image stay in its layer even if a later RUN deletes them. Anyone who can pull the image can extract them.',
+      'Private keys, .env files, .npmrc/.pypirc with tokens, cloud credentials and kubeconfigs copied into an image stay in its layer even if a later RUN deletes them. Anyone who can pull the image can extract them. The name only makes a file suspect: bulkhead reads it in the build context (`--context DIR`, default the Dockerfile\'s directory) and its content decides (a public key or certificate named `*.key` is not a secret). When the file is not in the context, the finding is medium and says the content is unknown.',
     fix: 'Do not copy credentials into images. Use `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci` at build time and mount secrets at run time; add the files to .dockerignore.',
     cis: ['4.10'],
     example: { bad: 'COPY .npmrc /root/.npmrc\nRUN npm ci', good: 'RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci' },
   },
   check(facts) {
     const out: FindingDraft[] = [];
+    const ctx = facts.context;
     for (const instr of facts.instructions) {
       if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') continue;
       // COPY --from=stage copies between stages; the secret question belongs to the stage that made it
       if (flag(instr, 'from')) continue;
       for (const src of sourcesOf(instr)) {
         const clean = src.replace(/^\.\//, '').replace(/\/+$/, '');
-        if (NOT_SECRET.test(clean) || !SECRET_SOURCE.some((re) => re.test(clean))) continue;
-        out.push({ message: `${instr.keyword} ${src} puts a secret-looking file into the image`, location: at(instr), key: `${instr.stage?.label}|${clean}` });
+        if (!isSecretFileName(clean) && !PUBLIC_FILE_NAME.test(clean)) continue;
+        const rel = contextPath(src);
+        const file = rel !== undefined && ctx && !ctx.unreadable ? ctx.sources[rel] : undefined;
+        const key = `${instr.stage?.label}|${clean}`;
+        if (file?.verdict === 'secret') {
+          out.push({ message: `${instr.keyword} ${src} puts a secret into the image: ${file.what}`, location: at(instr), ...(file.evidence ? { evidence: file.evidence } : {}), key });
+          continue;
+        }
+        // read and found public or clean: the content decided
+        if (file && file.verdict !== 'unknown') continue;
+        // without the content, a public-looking name (.pub, .crt, .env.example) is taken at its word
+        if (PUBLIC_FILE_NAME.test(clean) || !isSecretFileName(clean)) continue;
+        const why = file
+          ? `its content could not be judged (${file.what})`
+          : !ctx || ctx.unreadable
+            ? `content unknown: ${ctx?.unreadable ?? 'no build context'}`
+            : rel === undefined
+              ? 'content unknown: the source is a pattern or a variable'
+              : `content unknown: not found in the build context ${ctx.dir} (pass --context DIR)`;
+        out.push({ message: `${instr.keyword} ${src} copies a secret-looking file into the image; ${why}`, location: at(instr), severity: 'medium', key });
       }
     }
     return out;

@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.js';
 import type { FindingDraft } from '../rule.js';
-import { at, commandLine, hasOption, runCommands, type DockerfileFacts } from '../../dockerfile/facts.js';
-import type { ShellCommand } from '../../dockerfile/shell.js';
+import { at, commandLine, hasOption, operands, runCommands, type DfInstruction, type DockerfileFacts } from '../../dockerfile/facts.js';
+import type { ShellCommand, ShellScript } from '../../dockerfile/shell.js';
 
 /** Environment settings that turn TLS or signature checks off, by variable name -> bad values. */
 const INSECURE_ENV: Record<string, RegExp> = {
@@ -23,8 +23,36 @@ function insecureAssignment(word: string): string | undefined {
   return bad && bad.test(m[2]!) ? `${m[1]}=${m[2]}` : undefined;
 }
 
+/** What the rest of the RUN says about where packages come from. */
+interface RunContext {
+  /** the RUN builds a local apt repository index (dpkg-scanpackages, apt-ftparchive) */
+  buildsLocalAptRepo: boolean;
+  /** targets of `--mount=type=bind,from=<stage>`: files another build stage made */
+  stageMounts: string[];
+}
+
+const LOCAL_APT_INDEXERS = new Set(['dpkg-scanpackages', 'dpkg-scansources', 'apt-ftparchive']);
+
+function runContext(instr: DfInstruction, script: ShellScript): RunContext {
+  const stageMounts: string[] = [];
+  for (const f of instr.flags) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const opts = new Map(f.value.split(',').map((kv) => [kv.split('=')[0]!.trim(), kv.slice(kv.indexOf('=') + 1).trim()] as const));
+    const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
+    if ((opts.get('type') ?? 'bind') === 'bind' && opts.has('from') && target) stageMounts.push(target.replace(/\/+$/, ''));
+  }
+  return { buildsLocalAptRepo: script.commands.some((c) => LOCAL_APT_INDEXERS.has(c.name)), stageMounts };
+}
+
+/**
+ * `deb [trusted=yes] file:///tmp/repo ./` for a repository this RUN just indexed from .debs it
+ * built or downloaded and verified itself (docker-library postgres, nginx): apt has no
+ * signature to check on a local index, and nothing crosses the network.
+ */
+const LOCAL_TRUSTED_SOURCE = /trusted=yes\s*\]\s*(file|copy):/;
+
 /** What, if anything, this command does to disable verification. */
-function disabledVerification(c: ShellCommand): string | undefined {
+function disabledVerification(c: ShellCommand, run: RunContext): string | undefined {
   const a = c.args;
   const joined = a.join(' ');
   for (const w of c.argv) {
@@ -70,13 +98,21 @@ function disabledVerification(c: ShellCommand): string | undefined {
       return hasOption(a, ['--nogpgcheck', '--no-gpg-checks']) ? `${c.name} --nogpgcheck` : undefined;
     case 'rpm':
       return hasOption(a, ['--nosignature', '--nodigest']) ? 'rpm --nosignature' : undefined;
-    case 'apk':
-      return hasOption(a, ['--allow-untrusted']) ? 'apk --allow-untrusted' : undefined;
+    case 'apk': {
+      if (!hasOption(a, ['--allow-untrusted'])) return undefined;
+      // packages another stage built, bind-mounted in (nginx's modules image): nothing was downloaded unsigned
+      const pkgs = operands(a).filter((x) => x !== 'add' && x !== 'install');
+      const fromStage = pkgs.length > 0 && pkgs.every((x) => run.stageMounts.some((t) => x.startsWith(`${t}/`)));
+      return fromStage ? undefined : 'apk --allow-untrusted';
+    }
     case 'gem':
       return /ssl_verify_mode:?\s*0/.test(joined) ? 'gem ssl_verify_mode 0' : undefined;
     default:
       // echo 'deb [trusted=yes] ...' > /etc/apt/sources.list.d/x.list
-      if (c.redirects.some((r) => r.target.startsWith('/etc/apt/')) && /trusted=yes/.test(joined)) return 'apt source with [trusted=yes]';
+      if (c.redirects.some((r) => r.target.startsWith('/etc/apt/')) && /trusted=yes/.test(joined)) {
+        if (run.buildsLocalAptRepo && LOCAL_TRUSTED_SOURCE.test(joined)) return undefined;
+        return 'apt source with [trusted=yes]';
+      }
       if (c.redirects.some((r) => /\/(\.curlrc|\.wgetrc|\.npmrc|pip\.conf)$/.test(r.target)) && /insecure|check_certificate\s*=\s*off|strict-ssl\s*=\s*false|trusted-host/i.test(joined)) return 'TLS checks turned off in a config file';
       return undefined;
   }
@@ -90,15 +126,18 @@ export const verificationDisabled: Rule<DockerfileFacts> = {
     severity: 'high',
     title: 'Package or download verification disabled',
     rationale:
-      'Flags like `--allow-unauthenticated`, `--no-check-certificate`, `curl -k`, `pip --trusted-host`, `npm config set strict-ssl false` or `GIT_SSL_NO_VERIFY=1` turn off the signature or TLS checks that stop a tampered package or a man-in-the-middle from getting into the image.',
+      'Flags like `--allow-unauthenticated`, `--no-check-certificate`, `curl -k`, `pip --trusted-host`, `npm config set strict-ssl false` or `GIT_SSL_NO_VERIFY=1` turn off the signature or TLS checks that stop a tampered package or a man-in-the-middle from getting into the image. Not reported: `[trusted=yes]` on a `file:` repository that the same RUN indexes (dpkg-scanpackages, apt-ftparchive), and `apk --allow-untrusted` of packages bind-mounted from another build stage: nothing unsigned crosses the network there.',
     fix: 'Remove the flag and fix the cause: install the CA certificates (`ca-certificates`), import the repository signing key, or use an HTTPS mirror with a valid certificate.',
     cis: ['4.11'],
     example: { bad: 'RUN apt-get install -y --allow-unauthenticated foo', good: 'RUN apt-get install -y --no-install-recommends foo' },
   },
   check(facts) {
     const out: FindingDraft[] = [];
-    for (const { instr, cmd } of runCommands(facts)) {
-      const what = disabledVerification(cmd);
+    const contexts = new Map<DfInstruction, RunContext>();
+    for (const { instr, cmd, script } of runCommands(facts)) {
+      let run = contexts.get(instr);
+      if (!run) contexts.set(instr, (run = runContext(instr, script)));
+      const what = disabledVerification(cmd, run);
       if (what) out.push({ message: `verification disabled: ${what}`, location: at(instr, commandLine(instr, cmd)), key: `${instr.stage?.label}|${what}|${cmd.args.join(' ')}` });
     }
     for (const instr of facts.instructions) {

@@ -13,5 +13,10 @@ export const dataRootNotSeparate: Rule<HostFacts> = {
     fix: 'Put the data root on its own filesystem (a separate partition or LVM volume mounted at /var/lib/docker, or "data-root" in daemon.json pointing at one).',
     cis: ['1.1.1'],
   },
-  check: (h) => (h.dataRoot && !h.dataRoot.separateMount ? [{ message: `engine data root ${h.dataRoot.path} is not a separate filesystem`, location: { path: h.dataRoot.path } }] : []),
+  check: (h) => {
+    const d = h.dataRoot;
+    if (!d || d.device !== d.rootDevice) return [];
+    const how = d.mountPoint ? 'is a mount point on the same device as / (a bind mount of a directory on the root filesystem)' : 'is on the root filesystem';
+    return [{ message: `engine data root ${d.path} ${how}, so it is not a separate filesystem`, location: { path: d.path } }];
+  },
 };

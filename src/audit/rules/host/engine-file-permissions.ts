@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { HostFacts } from '../../host/facts.js';
-import { ENGINE_FILES, TLS_FILES } from '../../host/engine-files.js';
+import { CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES } from '../../host/engine-files.js';
 
 export const engineFilePermissions: Rule<HostFacts> = {
   meta: {
@@ -10,9 +10,9 @@ export const engineFilePermissions: Rule<HostFacts> = {
     severity: 'medium',
     title: 'Engine files not owned by root or too open',
     rationale:
-      "The engine's systemd units, /etc/docker, /etc/default/docker, the containerd socket and the TLS certificate and key decide how the engine starts and who may talk to it. Anyone who can write them (or read the TLS key) controls the engine at its next start, or impersonates it.",
-    fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files and /etc/default/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key).',
-    cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...TLS_FILES.flatMap((t) => t.cis)])],
+      "The engine's systemd units, /etc/docker, /etc/default/docker (/etc/sysconfig/docker on Red Hat systems), the containerd socket and the TLS certificate and key decide how the engine starts and who may talk to it; the registry certificates under /etc/docker/certs.d decide which registries it trusts. Anyone who can write them (or read a private key) controls the engine at its next start, impersonates it, or serves it images from a registry of their own.",
+    fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files, /etc/default/docker and /etc/sysconfig/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key; under /etc/docker/certs.d 444 for certificates, 400 for *.key files, 755 for directories).',
+    cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...CONTAINERD_SOCKET.cis, ...REGISTRY_CERTS.cis, ...TLS_FILES.flatMap((t) => t.cis)])],
   },
   check: (h) =>
     (h.engineFiles ?? []).flatMap((f) => {

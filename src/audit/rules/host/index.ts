@@ -28,6 +28,11 @@ import { aufsStorageDriver } from './aufs-storage-driver.js';
 import { debugLogging } from './debug-logging.js';
 import { noAuthorizationPlugin } from './no-authorization-plugin.js';
 import { containerSprawl } from './container-sprawl.js';
+import { swarmModeActive } from './swarm-mode-active.js';
+import { swarmManagerCount } from './swarm-manager-count.js';
+import { swarmOverlayUnencrypted } from './swarm-overlay-unencrypted.js';
+import { swarmAutolockDisabled } from './swarm-autolock-disabled.js';
+import { swarmNodeCertExpiry } from './swarm-node-cert-expiry.js';
 
 // The host rule family: one import per rule file, in id order.
 export const hostRules: Array<Rule<HostFacts>> = [
@@ -59,4 +64,9 @@ export const hostRules: Array<Rule<HostFacts>> = [
   debugLogging,
   noAuthorizationPlugin,
   containerSprawl,
+  swarmModeActive,
+  swarmManagerCount,
+  swarmOverlayUnencrypted,
+  swarmAutolockDisabled,
+  swarmNodeCertExpiry,
 ];

@@ -1,0 +1,240 @@
+/**
+ * The request bodies the plugin reads, as data: every field dockerd accepts in
+ * POST /containers/create, POST /containers/{id}/exec and POST /containers/{id}/update, with a
+ * type for each field a decision reads ('any' for the rest: dockerd type-checks those itself).
+ *
+ * Source: moby api/types/container/config.go, hostconfig.go, api/types/mount/mount.go,
+ * api/types/configs.go (ExecConfig) and container_update.go, API versions 1.41 through 1.47
+ * (moby v20.10 to v27), read 2026-12-04. A field that is not listed is refused: a newer engine
+ * may give it a meaning the rules cannot see (the deprecated top-level HostConfig fields that
+ * moby's ContainerConfigWrapper still decodes, e.g. {"Image":"x","Privileged":true}, are exactly that).
+ */
+
+export type FieldSpec =
+  | 'string'
+  | 'boolean'
+  | 'integer'
+  | 'any'
+  | { array: FieldSpec }
+  | { object: Readonly<Record<string, FieldSpec>> }
+  /** free keys (labels, port maps), each value of one spec */
+  | { map: FieldSpec };
+
+const strings: FieldSpec = { array: 'string' };
+const stringMap: FieldSpec = { map: 'string' };
+
+const RESTART_POLICY: FieldSpec = { object: { Name: 'string', MaximumRetryCount: 'integer' } };
+
+/** Resources: the part of HostConfig that `docker update` can change too. */
+const RESOURCES: Record<string, FieldSpec> = {
+  CpuShares: 'integer',
+  Memory: 'integer',
+  NanoCpus: 'integer',
+  CgroupParent: 'any',
+  BlkioWeight: 'any',
+  BlkioWeightDevice: 'any',
+  BlkioDeviceReadBps: 'any',
+  BlkioDeviceWriteBps: 'any',
+  BlkioDeviceReadIOps: 'any',
+  BlkioDeviceWriteIOps: 'any',
+  CpuPeriod: 'integer',
+  CpuQuota: 'integer',
+  CpuRealtimePeriod: 'any',
+  CpuRealtimeRuntime: 'any',
+  CpusetCpus: 'any',
+  CpusetMems: 'any',
+  Devices: { array: { object: { PathOnHost: 'string', PathInContainer: 'string', CgroupPermissions: 'string' } } },
+  DeviceCgroupRules: strings,
+  DeviceRequests: 'any',
+  KernelMemory: 'any',
+  KernelMemoryTCP: 'any',
+  MemoryReservation: 'any',
+  MemorySwap: 'integer',
+  MemorySwappiness: 'any',
+  OomKillDisable: 'any',
+  PidsLimit: 'integer',
+  Ulimits: { array: { object: { Name: 'string', Soft: 'integer', Hard: 'integer' } } },
+  CpuCount: 'any',
+  CpuPercent: 'any',
+  IOMaximumIOps: 'any',
+  IOMaximumBandwidth: 'any',
+};
+
+const MOUNT: FieldSpec = {
+  object: {
+    Type: 'string',
+    Source: 'string',
+    Target: 'string',
+    ReadOnly: 'boolean',
+    Consistency: 'any',
+    BindOptions: {
+      object: { Propagation: 'string', NonRecursive: 'any', CreateMountpoint: 'any', ReadOnlyNonRecursive: 'any', ReadOnlyForceRecursive: 'any' },
+    },
+    VolumeOptions: {
+      object: { NoCopy: 'any', Labels: 'any', Subpath: 'string', DriverConfig: { object: { Name: 'string', Options: stringMap } } },
+    },
+    TmpfsOptions: 'any',
+    ClusterOptions: 'any',
+  },
+};
+
+const HOST_CONFIG: FieldSpec = {
+  object: {
+    ...RESOURCES,
+    Binds: strings,
+    ContainerIDFile: 'any',
+    LogConfig: 'any',
+    NetworkMode: 'string',
+    PortBindings: { map: { array: { object: { HostIp: 'string', HostPort: 'string' } } } },
+    RestartPolicy: RESTART_POLICY,
+    AutoRemove: 'any',
+    VolumeDriver: 'any',
+    VolumesFrom: strings,
+    ConsoleSize: 'any',
+    Annotations: 'any',
+    CapAdd: strings,
+    CapDrop: strings,
+    CgroupnsMode: 'string',
+    Dns: 'any',
+    DnsOptions: 'any',
+    DnsSearch: 'any',
+    ExtraHosts: 'any',
+    GroupAdd: 'any',
+    IpcMode: 'string',
+    Cgroup: 'string',
+    Links: 'any',
+    OomScoreAdj: 'any',
+    PidMode: 'string',
+    Privileged: 'boolean',
+    PublishAllPorts: 'any',
+    ReadonlyRootfs: 'boolean',
+    SecurityOpt: strings,
+    StorageOpt: 'any',
+    Tmpfs: stringMap,
+    UTSMode: 'string',
+    UsernsMode: 'string',
+    ShmSize: 'any',
+    Sysctls: stringMap,
+    Runtime: 'string',
+    Isolation: 'any',
+    Mounts: { array: MOUNT },
+    MaskedPaths: strings,
+    ReadonlyPaths: strings,
+    Init: 'any',
+  },
+};
+
+/** POST /containers/create: Config, with HostConfig and NetworkingConfig beside its fields. */
+export const CREATE_BODY: FieldSpec = {
+  object: {
+    Hostname: 'any',
+    Domainname: 'any',
+    User: 'string',
+    AttachStdin: 'any',
+    AttachStdout: 'any',
+    AttachStderr: 'any',
+    ExposedPorts: 'any',
+    Tty: 'any',
+    OpenStdin: 'any',
+    StdinOnce: 'any',
+    Env: strings,
+    Cmd: 'any',
+    Healthcheck: { object: { Test: strings, Interval: 'any', Timeout: 'any', StartPeriod: 'any', StartInterval: 'any', Retries: 'any' } },
+    ArgsEscaped: 'any',
+    Image: 'string',
+    Volumes: 'any',
+    WorkingDir: 'any',
+    Entrypoint: 'any',
+    NetworkDisabled: 'any',
+    MacAddress: 'any',
+    OnBuild: 'any',
+    Labels: stringMap,
+    StopSignal: 'any',
+    StopTimeout: 'any',
+    Shell: 'any',
+    HostConfig: HOST_CONFIG,
+    NetworkingConfig: { object: { EndpointsConfig: { map: 'any' } } },
+  },
+};
+
+/** POST /containers/{id}/exec */
+export const EXEC_BODY: FieldSpec = {
+  object: {
+    User: 'string',
+    Privileged: 'boolean',
+    Tty: 'any',
+    ConsoleSize: 'any',
+    AttachStdin: 'any',
+    AttachStderr: 'any',
+    AttachStdout: 'any',
+    Detach: 'any',
+    DetachKeys: 'any',
+    Env: strings,
+    WorkingDir: 'any',
+    Cmd: 'any',
+  },
+};
+
+/** POST /containers/{id}/update: the Resources fields plus a restart policy. */
+export const UPDATE_BODY: FieldSpec = { object: { ...RESOURCES, RestartPolicy: RESTART_POLICY } };
+
+export type Canonical = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string };
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+class ShapeError extends Error {}
+
+/** Lower-cased key -> canonical spelling, per object spec (built once). */
+const keyIndex = new WeakMap<object, Map<string, string>>();
+function canonicalKeys(fields: Readonly<Record<string, FieldSpec>>): Map<string, string> {
+  let idx = keyIndex.get(fields);
+  if (!idx) {
+    idx = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
+    keyIndex.set(fields, idx);
+  }
+  return idx;
+}
+
+function walk(value: unknown, spec: FieldSpec, path: string): unknown {
+  // Go leaves a field at its zero value for null: so do we (absent)
+  if (value === null || spec === 'any') return value === null ? undefined : value;
+  const fail = (want: string): never => {
+    throw new ShapeError(`${path}: expected ${want}, got ${typeName(value)}`);
+  };
+  if (spec === 'string') return typeof value === 'string' ? value : fail('a string');
+  if (spec === 'boolean') return typeof value === 'boolean' ? value : fail('a boolean');
+  if (spec === 'integer') return Number.isInteger(value) ? value : fail('an integer');
+  if ('array' in spec) {
+    if (!Array.isArray(value)) return fail('an array');
+    return value.map((v, i) => walk(v, spec.array, `${path}[${i}]`));
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return fail('an object');
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '__proto__') throw new ShapeError(`${path}: key __proto__ is not accepted`);
+    if ('map' in spec) {
+      const w = walk(v, spec.map, `${path}[${JSON.stringify(key)}]`);
+      if (w !== undefined) out[key] = w;
+      continue;
+    }
+    // Go matches struct fields case-insensitively; the JSON scan already refused case-folded twins
+    const canonical = canonicalKeys(spec.object).get(key.toLowerCase());
+    if (canonical === undefined) throw new ShapeError(`${path ? `${path}.` : ''}${key}: unknown field (not in Engine API 1.41-1.47)`);
+    const w = walk(v, spec.object[canonical]!, path ? `${path}.${canonical}` : canonical);
+    if (w !== undefined) out[canonical] = w;
+  }
+  return out;
+}
+
+/** A parsed body -> the same body with canonical key names, or the first field that is wrong. */
+export function canonicalBody(value: unknown, spec: FieldSpec): Canonical {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: `body is ${typeName(value)}, not a JSON object` };
+  try {
+    return { ok: true, value: walk(value, spec, '') as Record<string, unknown> };
+  } catch (err) {
+    if (err instanceof ShapeError) return { ok: false, problem: err.message };
+    throw err;
+  }
+}
