@@ -1,6 +1,6 @@
 import type { TargetResult } from '../model.js';
 import { runRules } from '../container/run-rules.js';
-import { declaredLocation } from '../container/declared-location.js';
+import { declaredLocation, evaluatedOn } from '../container/declared-location.js';
 import { containerRules } from '../rules/container/index.js';
 import { InputError } from '../yaml/located.js';
 import { loadComposeProject, type LoadComposeOptions } from './load.js';
@@ -34,7 +34,8 @@ export function auditCompose(inputs: readonly string[], opts: LoadComposeOptions
     try {
       const facts = fromComposeService(s.name, s.node, { project: project.name, dir: opts.cwd, keyLoc: s.keyLoc, envFromFiles: s.envFromFiles });
       const findings = runRules(containerRules, facts, { kind: 'compose', name }, (id, d) => declaredLocation(facts.sources, id, d));
-      return { kind: 'compose', name, findings, errors: [], properties: { project: project.name, service: s.name, image: facts.image } };
+      const evaluated = evaluatedOn(facts, containerRules.map((r) => r.meta.id));
+      return { kind: 'compose', name, findings, errors: [], evaluated, properties: { project: project.name, service: s.name, image: facts.image } };
     } catch (e) {
       const loc = e instanceof InputError ? e.where : undefined;
       return {

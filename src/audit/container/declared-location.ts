@@ -1,6 +1,6 @@
 import type { Location } from '../model.js';
 import type { FindingDraft } from '../rules/rule.js';
-import type { FactSources } from './facts.js';
+import type { ContainerFacts, FactSources, UnknownFact } from './facts.js';
 
 /**
  * Which facts (ContainerFacts.sources keys) each container rule reads, most specific first, so
@@ -43,6 +43,19 @@ const FACT_KEYS_OF_RULE: Readonly<Record<string, (d: FindingDraft) => string[]>>
   // processes: only a running container has them
   CT032: () => [],
 };
+
+/** Rules that say nothing when their fact is unknown: they did not pass, they could not run. */
+const RULES_OF_UNKNOWN: Readonly<Record<UnknownFact, string[]>> = { user: ['CT019'], engine: [], healthcheck: ['CT029'], pidsLimit: ['CT015'], restart: ['CT021'] };
+
+/** Rule ids that really ran on declared facts, for TargetResult.evaluated (a listed rule without a finding passed). */
+export function evaluatedOn(facts: ContainerFacts, ruleIds: readonly string[]): string[] {
+  const skipped = new Set((facts.unknown ?? []).flatMap((u) => RULES_OF_UNKNOWN[u]));
+  if (!facts.processes.known) skipped.add('CT032');
+  // no file scan and no recorded plan for a declaration
+  if (!facts.files) for (const id of ['CT025', 'CT026']) skipped.add(id);
+  if (!facts.recordedPlan) for (const id of ['CT027', 'CT028']) skipped.add(id);
+  return ruleIds.filter((id) => !skipped.has(id));
+}
 
 export function ruleHasFactKeys(ruleId: string): boolean {
   return Object.hasOwn(FACT_KEYS_OF_RULE, ruleId);

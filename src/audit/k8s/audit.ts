@@ -1,6 +1,6 @@
 import type { Finding, TargetResult } from '../model.js';
 import { runRules } from '../container/run-rules.js';
-import { declaredLocation } from '../container/declared-location.js';
+import { declaredLocation, evaluatedOn } from '../container/declared-location.js';
 import { containerRules } from '../rules/container/index.js';
 import { kubernetesRules } from '../rules/kubernetes/index.js';
 import { InputError } from '../yaml/located.js';
@@ -37,12 +37,14 @@ export function auditManifests(inputs: readonly string[], opts: AuditK8sOptions)
     const name = `${w.file}#${w.kind}/${w.namespace}/${w.name}`;
     try {
       const findings: Finding[] = runRules(kubernetesRules, { ...pod, ...(opts.pss ? { pss: opts.pss } : {}) }, { kind: 'kubernetes', name });
+      const evaluated = new Set(kubernetesRules.map((r) => r.meta.id).filter((id) => id !== 'KS009' || opts.pss !== undefined));
       for (const c of pod.containers) {
         const facts = fromPodSpec(pod, c);
+        for (const id of evaluatedOn(facts, containerRules.map((r) => r.meta.id))) evaluated.add(id);
         // the container's name is part of each finding's identity: two containers, two findings
         findings.push(...runRules(containerRules, facts, { kind: 'kubernetes', name: `${name}/${c.name}` }, (id, d) => declaredLocation(facts.sources, id, d)));
       }
-      targets.push({ kind: 'kubernetes', name, findings, errors: [], properties: { kind: w.kind, namespace: w.namespace, workload: w.name, containers: pod.containers.length } });
+      targets.push({ kind: 'kubernetes', name, findings, errors: [], evaluated: [...evaluated].sort(), properties: { kind: w.kind, namespace: w.namespace, workload: w.name, containers: pod.containers.length } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       targets.push(errorTarget(e));

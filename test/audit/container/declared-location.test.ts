@@ -14,3 +14,15 @@ describe('declared-location: which fact each container rule reads', () => {
     expect(declaredLocation(undefined, 'CT013', { message: '' })).toBeUndefined();
   });
 });
+
+describe('evaluated rules of declared inputs', () => {
+  it('rules silenced by an unknown fact are not listed as passed', async () => {
+    const { auditManifests } = await import('../../../src/audit/k8s/audit.js');
+    const t = auditManifests(['-'], { cwd: '/', stdin: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n' })[0]!;
+    expect(t.evaluated).toContain('CT001');
+    expect(t.evaluated).toContain('KS001');
+    for (const id of ['CT015', 'CT019', 'CT021', 'CT025', 'CT032', 'KS009']) expect(t.evaluated, id).not.toContain(id);
+    const pss = auditManifests(['-'], { cwd: '/', pss: 'baseline', stdin: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n' })[0]!;
+    expect(pss.evaluated).toContain('KS009');
+  });
+});
