@@ -7,7 +7,7 @@ import { checkRuleDocs } from '../src/audit/report/rule-docs-files.js';
 import type { RuleMeta } from '../src/audit/model.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const FAMILIES = ['dockerfile', 'image', 'container', 'host'] as const;
+const FAMILIES = ['dockerfile', 'image', 'container', 'host', 'kubernetes'] as const;
 
 /** Every rule module on disk, imported, with the Rule objects it exports. */
 async function ruleModules(): Promise<Array<{ family: string; file: string; metas: RuleMeta[] }>> {

@@ -14,7 +14,12 @@ export function atOrAbove(s: Severity, threshold: Severity): boolean {
   return severityRank(s) >= severityRank(threshold);
 }
 
-export type TargetKind = 'dockerfile' | 'image' | 'container' | 'host';
+export type TargetKind = 'dockerfile' | 'image' | 'container' | 'host' | 'compose' | 'kubernetes';
+
+/** Targets whose findings point at lines of a file in the checkout (not paths inside an image or container). */
+export function isFileTarget(kind: TargetKind): boolean {
+  return kind === 'dockerfile' || kind === 'compose' || kind === 'kubernetes';
+}
 
 /** A rule's metadata lives once, in the rule; docs, SARIF descriptors and `rules explain` are generated from it. */
 export interface RuleMeta {

@@ -64,7 +64,24 @@ export interface ContainerFacts {
   files?: ContainerFileScan;
   /** present when the container carries io.bulkhead.* labels */
   recordedPlan?: RecordedPlan;
+  /**
+   * Facts the input cannot know (a compose file does not say which engine it runs on, nor the
+   * image's USER): rules that read one say nothing rather than guess. Absent for inspect output.
+   */
+  unknown?: readonly UnknownFact[];
+  /** For declared containers (compose, Kubernetes): where each fact was written, by fact key. */
+  sources?: FactSources;
 }
+
+export type UnknownFact = 'user' | 'engine' | 'healthcheck' | 'pidsLimit' | 'restart';
+
+/**
+ * Fact key -> file:line:column of the YAML node that set it. Keys: "self" (the service or
+ * container), a field name ("privileged", "readOnlyRootfs", "user", "restart", "healthcheck",
+ * "capAdd", "capDrop", "securityOpt", "resources.memory", "namespaces.pid", ...), or a field and
+ * the draft key of the item ("capAdd:SYS_ADMIN", "mounts:/data", "env:TOKEN", "ports:80:8080").
+ */
+export type FactSources = Readonly<Record<string, { path: string; line: number; column: number }>>;
 
 export type ContainerProcesses = { known: true; list: ContainerProcess[] } | { known: false; reason: string };
 

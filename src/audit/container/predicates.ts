@@ -1,4 +1,4 @@
-import type { ContainerFacts } from './facts.js';
+import type { ContainerFacts, UnknownFact } from './facts.js';
 import { isRootUser } from '../../users.js';
 
 /**
@@ -39,4 +39,9 @@ export function unlimitedPids(limit: number | null): boolean {
 /** Published on every interface: "", 0.0.0.0 or :: */
 export function allInterfaces(hostIp: string): boolean {
   return hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '[::]';
+}
+
+/** False when the input could not know this fact (see ContainerFacts.unknown). */
+export function factKnown(facts: Pick<ContainerFacts, 'unknown'>, fact: UnknownFact): boolean {
+  return !facts.unknown?.includes(fact);
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { BulkheadError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliContext } from '../main.js';
+import { registerPolicyExport } from './policy-export.js';
 
 // The policy modules (js-yaml, semver, ajv) are imported inside the actions so that other
 // commands, `bulkhead run` above all, do not pay for them at startup.
@@ -112,4 +113,5 @@ Examples:
       }
       ctx.exitCode = invalid ? ExitCode.auditUsage : ExitCode.ok;
     });
+  registerPolicyExport(policy, ctx);
 }

@@ -9,7 +9,7 @@ import { CIS_DOCKER_BENCHMARK, cisRecommendation, compareCisIds } from '../../au
 import type { RuleMeta, TargetKind } from '../../audit/model.js';
 import type { CliContext } from '../main.js';
 
-const TARGETS: TargetKind[] = ['dockerfile', 'image', 'container', 'host'];
+const TARGETS: TargetKind[] = ['dockerfile', 'image', 'container', 'host', 'kubernetes'];
 const CIS_LABEL = `${CIS_DOCKER_BENCHMARK.name} v${CIS_DOCKER_BENCHMARK.version}`;
 
 /** The rule's CIS ids with the benchmark's titles, for `rules list --cis`. */

@@ -1,5 +1,5 @@
 import type { Formatter } from './index.js';
-import type { Finding, Report, RuleMeta, Severity, TargetResult } from '../../model.js';
+import { isFileTarget, type Finding, type Report, type RuleMeta, type Severity, type TargetResult } from '../../model.js';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -50,7 +50,7 @@ function ruleDescriptor(r: RuleMeta) {
 
 /** Artifact URIs are relative, forward-slash paths for files; image/container paths hang under the target name. */
 function artifactUri(t: TargetResult, f: Finding): string {
-  if (t.kind === 'dockerfile') return encodeURI((f.location?.path ?? t.name).replaceAll('\\', '/').replace(/^\.\//, ''));
+  if (isFileTarget(t.kind)) return encodeURI((f.location?.path ?? t.name).replaceAll('\\', '/').replace(/^\.\//, ''));
   const inner = f.location?.path?.replace(/^\/+/, '');
   return encodeURI(inner ? `${t.name}/${inner}` : t.name);
 }

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { securityOptValue } from '../../container/predicates.js';
+import { factKnown, securityOptValue } from '../../container/predicates.js';
 
 export const apparmorUnconfined: Rule<ContainerFacts> = {
   meta: {
@@ -18,7 +18,7 @@ export const apparmorUnconfined: Rule<ContainerFacts> = {
   check: (c) => {
     if (c.privileged) return [];
     if (securityOptValue(c.securityOpt, 'apparmor') === 'unconfined') return [{ message: `container ${c.name} runs with apparmor=unconfined` }];
-    if (c.engine.apparmor && (c.appArmorProfile === '' || c.appArmorProfile === 'unconfined')) {
+    if (factKnown(c, 'engine') && c.engine.apparmor && (c.appArmorProfile === '' || c.appArmorProfile === 'unconfined')) {
       return [{ message: `container ${c.name} has no AppArmor profile although the host supports AppArmor` }];
     }
     return [];

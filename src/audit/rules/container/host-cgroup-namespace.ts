@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { factKnown } from '../../container/predicates.js';
 
 export const hostCgroupNamespace: Rule<ContainerFacts> = {
   meta: {
@@ -15,5 +16,5 @@ export const hostCgroupNamespace: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d --cgroupns host app', good: 'docker run -d --cgroupns private app' },
   },
   check: (c) =>
-    c.namespaces.cgroupns === 'host' && c.engine.cgroupVersion === '2' ? [{ message: `container ${c.name} shares the host's cgroup namespace` }] : [],
+    c.namespaces.cgroupns === 'host' && factKnown(c, 'engine') && c.engine.cgroupVersion === '2' ? [{ message: `container ${c.name} shares the host's cgroup namespace` }] : [],
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { factKnown } from '../../container/predicates.js';
 
 export const noHealthcheck: Rule<ContainerFacts> = {
   meta: {
@@ -15,6 +16,8 @@ export const noHealthcheck: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d app    # image without HEALTHCHECK', good: "docker run -d --health-cmd 'wget -qO- http://localhost:8080/health || exit 1' app" },
   },
   check: (c) => {
+    // a compose service without a healthcheck keeps its image's HEALTHCHECK, which the file does not say
+    if (!factKnown(c, 'healthcheck')) return [];
     if (c.healthcheck === undefined || c.healthcheck.length === 0) return [{ message: `container ${c.name} has no health check` }];
     if (c.healthcheck[0] === 'NONE') return [{ message: `container ${c.name} has its image's health check disabled (--no-healthcheck)` }];
     return [];

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { unlimitedPids } from '../../container/predicates.js';
+import { factKnown, unlimitedPids } from '../../container/predicates.js';
 
 export const noPidsLimit: Rule<ContainerFacts> = {
   meta: {
@@ -14,5 +14,5 @@ export const noPidsLimit: Rule<ContainerFacts> = {
     cis: ['5.29'],
     example: { bad: 'docker run -d app', good: 'docker run -d --pids-limit 256 app' },
   },
-  check: (c) => (unlimitedPids(c.resources.pidsLimit) ? [{ message: `container ${c.name} has no PIDs limit` }] : []),
+  check: (c) => (factKnown(c, 'pidsLimit') && unlimitedPids(c.resources.pidsLimit) ? [{ message: `container ${c.name} has no PIDs limit` }] : []),
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { factKnown } from '../../container/predicates.js';
 
 export const restartPolicy: Rule<ContainerFacts> = {
   meta: {
@@ -15,6 +16,8 @@ export const restartPolicy: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d --restart always app', good: 'docker run -d --restart on-failure:5 app' },
   },
   check: (c) => {
+    // the kubelet restarts with an exponential back-off: the engine's restart loop does not apply
+    if (!factKnown(c, 'restart')) return [];
     const { name, maxRetries } = c.restart;
     if (name === 'always' || name === 'unless-stopped') return [{ message: `container ${c.name} has restart policy ${name}` }];
     if (name === 'on-failure' && maxRetries <= 0) return [{ message: `container ${c.name} restarts on failure with no maximum retry count` }];

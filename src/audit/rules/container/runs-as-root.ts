@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
 import { isRootUser, namedUser } from '../../../users.js';
-import { containerRunsAsRoot, rootIsRemapped } from '../../container/predicates.js';
+import { containerRunsAsRoot, factKnown, rootIsRemapped } from '../../container/predicates.js';
 
 export const runsAsRootUser: Rule<ContainerFacts> = {
   meta: {
@@ -17,6 +17,8 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
     example: { bad: 'docker run -d app    # image without USER', good: 'docker run -d --user 65534:65534 app' },
   },
   check: (c) => {
+    // a pod without runAsUser runs as the image's USER, or as non-root by runAsNonRoot (KS007 covers it)
+    if (!factKnown(c, 'user')) return [];
     // uid 0 cannot be ruled out, nor proven: low, and a policy with runAsNonRoot decides (as kubelet does)
     const name = namedUser(c.user);
     if (c.userUidUnknown && c.userUid === undefined && (c.user === '' || (name !== undefined && name !== 'root'))) {
@@ -24,7 +26,7 @@ export const runsAsRootUser: Rule<ContainerFacts> = {
       return [{ message: `container ${c.name} ${why}; give a numeric --user UID:GID`, severity: 'low', key: 'unknown-uid' }];
     }
     if (!containerRunsAsRoot(c)) return [];
-    const remapped = rootIsRemapped(c);
+    const remapped = factKnown(c, 'engine') && rootIsRemapped(c);
     const who = !c.user ? ' (no user set)' : isRootUser(c.user) ? ` (user ${c.user})` : ` (user ${c.user}, uid 0 in its /etc/passwd)`;
     return [
       {

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
-import { securityOptValue } from '../../container/predicates.js';
+import { factKnown, securityOptValue } from '../../container/predicates.js';
 
 export const seccompUnconfined: Rule<ContainerFacts> = {
   meta: {
@@ -18,7 +18,7 @@ export const seccompUnconfined: Rule<ContainerFacts> = {
   check: (c) => {
     if (c.privileged) return [];
     if (securityOptValue(c.securityOpt, 'seccomp') === 'unconfined') return [{ message: `container ${c.name} runs with seccomp=unconfined` }];
-    if (!c.engine.seccomp) return [{ message: `container ${c.name} runs without seccomp: the engine has no seccomp support`, key: 'engine' }];
+    if (factKnown(c, 'engine') && !c.engine.seccomp) return [{ message: `container ${c.name} runs without seccomp: the engine has no seccomp support`, key: 'engine' }];
     return [];
   },
 };
