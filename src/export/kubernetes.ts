@@ -164,5 +164,10 @@ export function patchManifests(text: string, file: string, sec: KubernetesSecuri
       patched.push(`${k}/${isMap(meta) ? String(meta.get('name') ?? '') : ''}`);
     }
   }
-  return { text: list.map((d) => d.toString()).join('---\n'), patched };
+  // a document that was opened with its own `---` prints it again: one marker between documents, not two
+  const printed = list.map((d, i) => {
+    const t = d.toString();
+    return i === 0 || /^---(?:\s|$)/.test(t) ? t : `---\n${t}`;
+  });
+  return { text: printed.join(''), patched };
 }
