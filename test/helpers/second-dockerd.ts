@@ -24,13 +24,18 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms: numbe
   throw new Error(`timed out waiting for ${what()}`);
 }
 
-export async function startSecondDockerd(root: string, flags: string[] = [], options: { pluginDir?: string } = {}): Promise<SecondDockerd> {
+/**
+ * `pluginDir`: that directory is /run/docker/plugins in dockerd's own mount namespace.
+ * `setup`: shell lines run in the new namespaces before dockerd starts (e.g. a veth address).
+ */
+export async function startSecondDockerd(root: string, flags: string[] = [], options: { pluginDir?: string; setup?: string[] } = {}): Promise<SecondDockerd> {
   mkdirSync(root, { recursive: true });
   const socket = `${root}/docker.sock`;
   const dockerd = ['dockerd', '--host', `unix://${socket}`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`, '--pidfile', `${root}/docker.pid`, '--bridge', 'none', '--iptables=false', '--ip-masq=false', ...flags];
   const quoted = dockerd.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const args = options.pluginDir
-    ? ['--net', '--mount', '--', 'sh', '-c', `mkdir -p /run/docker/plugins && mount --bind '${options.pluginDir}' /run/docker/plugins && exec ${quoted}`]
+  const setup = [...(options.pluginDir ? ['mkdir -p /run/docker/plugins', `mount --bind '${options.pluginDir}' /run/docker/plugins`] : []), ...(options.setup ?? [])];
+  const args = setup.length
+    ? [...(options.pluginDir ? ['--net', '--mount'] : ['--net']), '--', 'sh', '-c', `set -e; ${setup.join('; ')}; exec ${quoted}`]
     : ['--net', '--', ...dockerd];
   const proc = spawn('unshare', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

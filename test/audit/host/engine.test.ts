@@ -4,14 +4,14 @@
  * too, to be audited as a remote engine), an engine that is down and one that answers garbage, a daemon.json that is not JSON,
  * and scheduled-report directories.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
+import { startSecondDockerd, type SecondDockerd } from '../../helpers/second-dockerd.js';
 import { connectEngine } from '../../../src/engine/dockerode-client.js';
 import type { Report } from '../../../src/audit/model.js';
 
@@ -21,37 +21,18 @@ const sock2 = `${root}/docker.sock`;
 const tcpPort = 23000 + (process.pid % 900);
 const garbageSock = `${root}/garbage.sock`;
 const missingSock = `${root}/missing.sock`;
-let dockerd: ChildProcess | undefined;
+let dockerd: SecondDockerd | undefined;
 let garbage: Server | undefined;
 let tcpProxy: Server | undefined;
 let work: string;
-
-async function waitFor(check: () => Promise<boolean>, ms: number, what: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what()}`);
-}
 
 beforeAll(async () => {
   ensureTestImage();
   removeContainersLabelled(LABEL);
   work = mkdtempSync(join(tmpdir(), 'bulkhead-host-'));
-  mkdirSync(root, { recursive: true });
-  // Its own network namespace: `--bridge none` makes dockerd delete the docker0 interface, which
-  // in the host namespace is the first engine's bridge. Unix sockets still reach it.
-  dockerd = spawn(
-    'unshare',
-    ['--net', '--', 'dockerd', '--host', `unix://${sock2}`, '--data-root', `${root}/data`, '--exec-root', `${root}/exec`, '--pidfile', `${root}/docker.pid`,
-      '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--no-new-privileges', '--log-opt', 'max-size=10m'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  dockerd.stderr?.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
+  // its own network namespace: `--bridge none` in the host namespace would delete docker0
+  dockerd = await startSecondDockerd(root, ['--no-new-privileges', '--log-opt', 'max-size=10m']);
   const second = await connectEngine(`unix://${sock2}`);
-  await waitFor(async () => (await second.ping(), true), 30_000, () => `second dockerd (exit ${dockerd?.exitCode}; ${log.slice(-600)})`);
   // the test image moves over with the image save/load API, as a registry-less host would do it
   const main = await connectEngine();
   await second.loadImage(await main.exportImage(TEST_IMAGE));
@@ -78,20 +59,7 @@ afterAll(async () => {
   if (existsSync(sock2)) docker(['-H', `unix://${sock2}`, 'rm', '-f', 'bh-second-root'], { allowFail: true });
   garbage?.close();
   tcpProxy?.close();
-  if (dockerd && dockerd.exitCode === null) {
-    const exited = new Promise((r) => dockerd!.once('exit', r));
-    dockerd.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (dockerd.exitCode === null) dockerd.kill('SIGKILL');
-  }
-  // dockerd can leave its data root bind-mounted; unmount what is under our root, deepest first
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((m) => m.startsWith(root))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(root, { recursive: true, force: true });
+  await dockerd?.stop();
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
 

@@ -5,19 +5,16 @@
  * address of that namespace, then torn down. The machine's engine, not in a swarm, is the
  * does-not-fire case.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
-import { connectEngine } from '../../../src/engine/dockerode-client.js';
+import { startSecondDockerd, type SecondDockerd } from '../../helpers/second-dockerd.js';
 import type { Finding, Report } from '../../../src/audit/model.js';
 
 const root = `/tmp/hostchecks-swarm-${process.pid}`;
 const sock = `${root}/docker.sock`;
 const addr = `10.231.${process.pid % 250}.1`;
-let dockerd: ChildProcess | undefined;
-let log = '';
+let second: SecondDockerd | undefined;
 const swarmDocker = (args: string[]) => docker(['-H', `unix://${sock}`, ...args]);
 
 async function auditFindings(host?: string): Promise<Finding[]> {
@@ -27,52 +24,17 @@ async function auditFindings(host?: string): Promise<Finding[]> {
 }
 
 beforeAll(async () => {
-  mkdirSync(root, { recursive: true });
   // the namespace has only lo: a veth pair gives swarm an address to advertise
-  writeFileSync(
-    `${root}/start.sh`,
-    `set -e
-ip link set lo up
-ip link add hcsw0 type veth peer name hcsw1
-ip addr add ${addr}/24 dev hcsw0
-ip link set hcsw0 up
-ip link set hcsw1 up
-exec dockerd --host unix://${sock} --data-root ${root}/data --exec-root ${root}/exec --pidfile ${root}/docker.pid --bridge none --iptables=false --ip-masq=false
-`,
-  );
-  dockerd = spawn('unshare', ['--net', '--', 'sh', `${root}/start.sh`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  dockerd.stderr?.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
-  const engine = await connectEngine(`unix://${sock}`);
-  const end = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await engine.ping();
-      break;
-    } catch {
-      if (Date.now() > end || dockerd.exitCode !== null) throw new Error(`second dockerd did not start (exit ${dockerd.exitCode}): ${log.slice(-600)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  second = await startSecondDockerd(root, [], {
+    setup: ['ip link set lo up', 'ip link add hcsw0 type veth peer name hcsw1', `ip addr add ${addr}/24 dev hcsw0`, 'ip link set hcsw0 up', 'ip link set hcsw1 up'],
+  });
   swarmDocker(['swarm', 'init', '--advertise-addr', addr]);
   swarmDocker(['network', 'create', '-d', 'overlay', 'hostchecks-plain']);
   swarmDocker(['network', 'create', '-d', 'overlay', '--opt', 'encrypted', 'hostchecks-encrypted']);
 }, 120_000);
 
 afterAll(async () => {
-  if (dockerd && dockerd.exitCode === null) {
-    const exited = new Promise((r) => dockerd!.once('exit', r));
-    dockerd.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (dockerd.exitCode === null) dockerd.kill('SIGKILL');
-  }
-  // dockerd can leave mounts under its roots; unmount what is under ours, deepest first
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((m) => m.startsWith(root))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(root, { recursive: true, force: true });
+  await second?.stop();
 }, 60_000);
 
 describe('swarm checks on a real swarm manager', () => {
