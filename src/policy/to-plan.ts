@@ -43,6 +43,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     seccomp: {
       mode: sc.seccompProfile.type === 'Generated' ? 'generated' : 'runtime-default',
       allowGroups: [...sc.seccompProfile.allowGroups].sort(),
+      ...(sc.seccompProfile.syscalls !== undefined ? { syscalls: [...sc.seccompProfile.syscalls].sort() } : {}),
     },
     apparmor: {
       mode: sc.appArmorProfile.mode,

@@ -21,7 +21,7 @@ export interface Policy {
     readOnlyRootFilesystem: boolean;
     allowPrivilegeEscalation: boolean;
     capabilities: { drop: ['ALL']; add: string[]; allowed: string[] };
-    seccompProfile: { type: 'Generated' | 'RuntimeDefault'; allowGroups: string[] };
+    seccompProfile: { type: 'Generated' | 'RuntimeDefault'; allowGroups: string[]; /** only these names out of the groups (learned); absent: all */ syscalls?: string[] };
     appArmorProfile: { mode: 'required' | 'preferred' | 'disabled'; allowRawSockets: boolean };
   };
   resources: {
