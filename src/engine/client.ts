@@ -24,6 +24,18 @@ export interface ContainerChange {
   Kind: 0 | 1 | 2;
 }
 
+/** GET /containers/{id}/top: the processes, host pids in the column named PID. */
+export interface ContainerTop {
+  Titles: string[];
+  Processes: string[][];
+}
+
+/** GET /containers/{id}/stats?stream=false&one-shot=true, the fields bulkhead reads (cgroup v1 or v2). */
+export interface ContainerStatsSample {
+  memory_stats?: { usage?: number; max_usage?: number; stats?: Record<string, number> };
+  pids_stats?: { current?: number; limit?: number };
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -54,6 +66,10 @@ export interface EngineClient {
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
   inspectContainer(id: string): Promise<ContainerInspect>;
   containerChanges(id: string): Promise<ContainerChange[]>;
+  /** GET /containers/{id}/top (optional: fakes need not have it; `bulkhead learn` does) */
+  containerTop?(id: string): Promise<ContainerTop>;
+  /** one stats sample of a running container (optional, as containerTop) */
+  containerStats?(id: string): Promise<ContainerStatsSample>;
   /** GET /containers/{id}/archive: a tar of one path */
   containerArchive(id: string, path: string): Promise<Readable>;
   /** GET /containers/{id}/export: the whole filesystem as a tar */

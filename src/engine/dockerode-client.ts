@@ -10,6 +10,8 @@ import {
   type ContainerCreateOptions,
   type EngineClient,
   type EngineVersion,
+  type ContainerStatsSample,
+  type ContainerTop,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -204,6 +206,12 @@ export class DockerodeEngineClient implements EngineClient {
       const parsed = Buffer.isBuffer(raw) || typeof raw === 'string' ? (JSON.parse(String(raw)) as unknown) : raw;
       return Array.isArray(parsed) ? (parsed as ContainerChange[]) : [];
     });
+  }
+  containerTop(id: string): Promise<ContainerTop> {
+    return this.call(`top of container ${id}`, async () => (await this.docker.getContainer(id).top({ ps_args: '-o pid' })) as ContainerTop);
+  }
+  containerStats(id: string): Promise<ContainerStatsSample> {
+    return this.call(`stats of container ${id}`, async () => (await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true })) as unknown as ContainerStatsSample);
   }
   containerArchive(id: string, path: string): Promise<Readable> {
     return this.call(`archive ${path} of container ${id}`, async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);

@@ -1,0 +1,265 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import tar from 'tar-stream';
+import type { ContainerCreateOptions, EngineClient } from '../engine/client.js';
+import { connectEngine } from '../engine/dockerode-client.js';
+import { loadPolicy } from '../policy/load.js';
+import { buildRunRequest } from '../runtime/request.js';
+import { createOptionsFor, prepareRun, type RunDeps } from '../runtime/run.js';
+import { defaultPolicyServices } from '../runtime/services.js';
+import { toolVersion } from '../version.js';
+import { groupSyscalls } from '../profiles/data/syscall-groups.js';
+import { attribute, emptyObserved, type Observed } from './attribute.js';
+import { parseSeccompRecord } from './audit-records.js';
+import { AuditdLog, listeningPorts, pidInContainerCgroup } from './audit-host.js';
+import { runcBaseSet } from './data/runc-base.js';
+import { observeSeccompProfile } from './observe-profile.js';
+import { learnedPolicy } from './policy-out.js';
+import { tmpfsFromWrites, writeRoots } from './writes.js';
+
+export interface LearnOptions {
+  image: string;
+  command: string[];
+  policy?: string;
+  /** watch this long (seconds), then stop the workload; absent with untilExit */
+  durationS?: number;
+  untilExit: boolean;
+  /** a host command run while the workload runs (retried until it succeeds or time is up) */
+  probe?: string;
+  publish: string[];
+  output: string;
+  force: boolean;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
+}
+
+export interface RunOutcome {
+  exitCode?: number;
+  stillRunning: boolean;
+  probeOk?: boolean;
+}
+
+export interface LearnResult {
+  written: boolean;
+  verified: boolean;
+  reasons: string[];
+  warnings: string[];
+  syscalls: { learned: number; base: number; untrusted: number };
+  tmpfs: string[];
+  learnMs: number;
+  learnRun: RunOutcome;
+  verifyRun?: RunOutcome;
+}
+
+/** The longest an --until-exit workload is watched. */
+const UNTIL_EXIT_CAP_MS = 120_000;
+const POLL_MS = 150;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function runProbe(cmd: string): Promise<boolean> {
+  return new Promise((res) => execFile('sh', ['-c', cmd], { timeout: 10_000 }, (err) => res(!err)));
+}
+
+/** Retries the probe until it succeeds or the deadline passes. */
+async function probeUntil(cmd: string, deadline: number): Promise<boolean> {
+  for (;;) {
+    if (await runProbe(cmd)) return true;
+    if (Date.now() + 300 > deadline) return false;
+    await sleep(300);
+  }
+}
+
+/** Bytes under a path of a stopped container and whether it is a directory, from the engine's archive. */
+async function archiveFacts(engine: EngineClient, id: string, path: string): Promise<{ isDir: boolean; bytes: number }> {
+  const stream = await engine.containerArchive(id, path);
+  const extract = tar.extract();
+  let first: boolean | undefined;
+  let bytes = 0;
+  await new Promise<void>((res, rej) => {
+    extract.on('entry', (header, body, next) => {
+      first ??= header.type === 'directory';
+      bytes += header.size ?? 0;
+      body.on('end', next);
+      body.resume();
+    });
+    extract.on('finish', res);
+    extract.on('error', rej);
+    stream.on('error', rej);
+    stream.pipe(extract);
+  });
+  return { isDir: first ?? false, bytes };
+}
+
+interface Watched {
+  outcome: RunOutcome;
+  observed: Observed;
+  memoryPeak: number;
+  pidsPeak: number;
+  ports: Set<number>;
+}
+
+/**
+ * Creates and starts a container, runs the probe, waits (duration or exit), stops it, and (when
+ * `log` is given) attributes the seccomp records of its processes while it runs. Leaves the
+ * container stopped, not removed: the caller reads its changes and removes it.
+ */
+async function watch(engine: EngineClient, options: ContainerCreateOptions, o: LearnOptions, log?: AuditdLog): Promise<{ id: string } & Watched> {
+  const { id } = await engine.createContainer(options);
+  const observed = emptyObserved();
+  const known = new Set<number>();
+  const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set() };
+  let initPid = 0;
+  const drain = (): void => {
+    if (!log) return;
+    const records = log.readLines().map(parseSeccompRecord).filter((r) => r !== undefined);
+    // by cgroup (the record has none, so the pid's /proc/PID/cgroup while it lives), else the pids top listed
+    attribute(records, (pid) => known.has(pid) || (pidInContainerCgroup(pid, id) && (known.add(pid), true)), observed);
+  };
+  const sample = async (): Promise<void> => {
+    const [top, stats] = await Promise.all([engine.containerTop?.(id).catch(() => undefined), engine.containerStats?.(id).catch(() => undefined)]);
+    const col = top?.Titles.indexOf('PID') ?? -1;
+    for (const p of top?.Processes ?? []) if (col >= 0) known.add(Number(p[col]));
+    const mem = stats?.memory_stats;
+    w.memoryPeak = Math.max(w.memoryPeak, mem?.max_usage ?? 0, mem?.usage ?? 0);
+    w.pidsPeak = Math.max(w.pidsPeak, stats?.pids_stats?.current ?? 0);
+    if (initPid) for (const p of listeningPorts(initPid)) w.ports.add(p);
+    drain();
+  };
+  await engine.startContainer(id);
+  const started = Date.now();
+  initPid = (await engine.inspectContainer(id)).State.Pid;
+  if (initPid) known.add(initPid);
+  const deadline = started + (o.untilExit ? UNTIL_EXIT_CAP_MS : (o.durationS ?? 5) * 1000);
+  const exited = engine.waitContainer(id, 'not-running').then((r) => r.StatusCode);
+  let exitCode: number | undefined;
+  void exited.then((c) => (exitCode = c));
+  const probe = o.probe ? probeUntil(o.probe, o.untilExit ? started + 15_000 : deadline) : undefined;
+  while (Date.now() < deadline && (exitCode === undefined || !o.untilExit)) {
+    await sample();
+    if (exitCode !== undefined && !o.untilExit) break;
+    await sleep(POLL_MS);
+  }
+  if (probe) w.outcome.probeOk = await probe;
+  w.outcome.stillRunning = exitCode === undefined;
+  if (exitCode === undefined) {
+    await sample();
+    await engine.killContainer(id, 'SIGTERM').catch(() => undefined);
+    await Promise.race([exited, sleep(3000)]);
+    if (exitCode === undefined) await engine.killContainer(id, 'SIGKILL').catch(() => undefined);
+  }
+  w.outcome.exitCode = await exited;
+  // auditd writes asynchronously: give the last records a moment
+  await sleep(400);
+  drain();
+  return { id, ...w };
+}
+
+/** `bulkhead learn`: watch, write a policy that extends the base with what was used, verify it. */
+export async function learn(o: LearnOptions): Promise<LearnResult> {
+  const t0 = Date.now();
+  const warnings: string[] = [];
+  const engine = await connectEngine(o.env.DOCKER_HOST || undefined);
+  const policy = await defaultPolicyServices();
+  const deps: RunDeps = { policy, connectEngine: async () => engine, toolVersion: toolVersion() };
+  const request = buildRunRequest(o.image, o.command, { publish: o.publish }, { cwd: o.cwd, env: o.env });
+  // the same plan, user, capabilities and flags enforcement uses; only the root and seccomp differ
+  const prepared = await prepareRun(request, { cwd: o.cwd, ...(o.policy !== undefined ? { policy: o.policy } : {}) }, deps, { load: true });
+  const image = await engine.inspectImage(o.image);
+  const enforced = createOptionsFor(prepared, image.Config?.User, deps.toolVersion);
+  const observe = structuredClone(enforced);
+  observe.HostConfig!.ReadonlyRootfs = false;
+  observe.HostConfig!.SecurityOpt = [...(enforced.HostConfig?.SecurityOpt ?? []).filter((s: string) => !s.startsWith('seccomp=')), `seccomp=${JSON.stringify(observeSeccompProfile())}`];
+  observe.HostConfig!.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
+  observe.name = `learn-${randomBytes(4).toString('hex')}`;
+
+  const version = await engine.version();
+  const runcVersion = version.Components?.find((c) => c.Name === 'runc')?.Version;
+  const pinned = runcBaseSet(runcVersion);
+  if (!pinned) warnings.push(`runc ${runcVersion ?? 'unknown'}: no measured post-filter syscall set for this version; using what runc init was seen to call`);
+
+  const audit = await AuditdLog.open();
+  let watched;
+  try {
+    o.log(`learn: watching ${o.image} under ${prepared.policyName} (writable root, seccomp LOG) ${o.untilExit ? 'until it exits' : `for ${o.durationS ?? 5} s`}`);
+    watched = await watch(engine, observe, o, audit);
+  } finally {
+    await audit.close();
+  }
+  const lost = await audit.lostSinceStart().catch(() => 0);
+  if (lost > 0) warnings.push(`the kernel dropped ${lost} audit records host-wide while watching: the learned allowlist may be short (the verify run shows whether it matters)`);
+  if (watched.observed.unattributed > 0) warnings.push(`${watched.observed.unattributed} seccomp LOG records came from processes not attributed to the container (other LOG filters on this host, or processes that exited before they were seen)`);
+  for (const u of watched.observed.unnamed) warnings.push(`syscall ${u.syscall} (arch ${u.arch}) has no name in this build's table: it cannot be allowed by name`);
+
+  const roots = writeRoots(await engine.containerChanges(watched.id));
+  const facts = await Promise.all(roots.map(async (r) => ({ ...r, ...(await archiveFacts(engine, watched.id, r.path).catch(() => ({ isDir: r.added === false, bytes: 0 }))) })));
+  await engine.removeContainer(watched.id, { force: true }).catch(() => undefined);
+  const tmpfs = tmpfsFromWrites(facts, prepared.plan.tmpfs.map((t) => t.path));
+
+  const loaded = await loadPolicy(o.policy, { cwd: o.cwd });
+  const outFile = resolve(o.cwd, o.output);
+  const extendsRef = loaded.source.includes('/policies/') && !(o.policy ?? '').includes('/') ? loaded.name : relativeRef(dirname(outFile), loaded.source);
+  const runtime = new Set([...(pinned?.syscalls ?? []), ...watched.observed.runtime]);
+  const header = [
+    `Learned by bulkhead learn ${deps.toolVersion} on ${new Date().toISOString().slice(0, 10)}: ${o.image}${o.command.length ? ` -- ${o.command.join(' ')}` : ''}`,
+    `watched ${o.untilExit ? 'until exit' : `${o.durationS ?? 5} s`}${o.probe ? ` with probe: ${o.probe}` : ''}; ${watched.observed.records} seccomp records, ${lost} lost; runc ${runcVersion ?? '?'} (${pinned ? 'measured set' : 'unmeasured'}), x86_64`,
+    'A learned policy covers only the paths the workload took while watched (docs/learn.md).',
+  ];
+  const name = `learned-${basename(o.image).replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'workload'}`;
+  const out = learnedPolicy(loaded.policy, extendsRef, name, {
+    syscalls: new Set(watched.observed.syscalls.keys()),
+    runtime,
+    tmpfs,
+    memoryPeakBytes: watched.memoryPeak,
+    pidsPeak: watched.pidsPeak,
+    ports: [...watched.ports].sort((a, b) => a - b),
+  }, header);
+  const counts = {
+    learned: out.syscalls.length,
+    base: loaded.policy.securityContext.seccompProfile.syscalls?.length ?? groupSyscalls(loaded.policy.securityContext.seccompProfile.allowGroups).length,
+    untrusted: groupSyscalls([]).length,
+  };
+  const result: LearnResult = { written: false, verified: false, reasons: out.reasons, warnings, syscalls: counts, tmpfs: tmpfs.map((t) => t.path), learnMs: 0, learnRun: watched.outcome };
+  if (out.reasons.length) {
+    result.learnMs = Date.now() - t0;
+    return result;
+  }
+
+  // validate with the project's own loader, then prove it: the same command and probe, enforced
+  const tmp = resolve(dirname(outFile), `.${basename(outFile)}.${process.pid}.tmp.yaml`);
+  writeFileSync(tmp, out.yaml);
+  try {
+    const learnedPrepared = await prepareRun(buildRunRequest(o.image, o.command, { publish: o.publish }, { cwd: o.cwd, env: o.env }), { cwd: o.cwd, policy: tmp }, deps, { load: true });
+    const verifyOptions = createOptionsFor(learnedPrepared, image.Config?.User, deps.toolVersion);
+    verifyOptions.HostConfig!.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
+    verifyOptions.name = `learn-verify-${randomBytes(4).toString('hex')}`;
+    o.log(`learn: verifying under the learned policy (read-only root, ${counts.learned} syscalls)`);
+    const verified = await watch(engine, verifyOptions, o);
+    await engine.removeContainer(verified.id, { force: true }).catch(() => undefined);
+    result.verifyRun = verified.outcome;
+    result.verified = sameOutcome(watched.outcome, verified.outcome, o.untilExit);
+    if (result.verified || o.force) {
+      renameSync(tmp, outFile);
+      result.written = true;
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  result.learnMs = Date.now() - t0;
+  return result;
+}
+
+/** The verify run passes when it behaves as the watched run did: same exit (or still running), probe passing. */
+export function sameOutcome(learned: RunOutcome, verified: RunOutcome, untilExit: boolean): boolean {
+  if (verified.probeOk === false) return false;
+  if (untilExit) return verified.exitCode === learned.exitCode;
+  return verified.stillRunning === learned.stillRunning && (learned.stillRunning || verified.exitCode === learned.exitCode);
+}
+
+function relativeRef(fromDir: string, file: string): string {
+  const rel = relative(fromDir, file);
+  return isAbsolute(rel) ? rel : rel.startsWith('.') ? rel : `./${rel}`;
+}
