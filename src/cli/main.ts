@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Registrar>> = {
   profile: async () => (await import('./commands/profile.js')).registerProfile,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   rules: async () => (await import('./commands/rules.js')).registerRules,
+  learn: async () => (await import('./commands/learn.js')).registerLearn,
 };
 
 /** Which exit-code table a command uses: `run` mimics docker run, the rest are audits/tools. */

@@ -102,11 +102,12 @@ async function auditStatus(): Promise<AuditStatus> {
 }
 
 /** Whether a host pid belongs to the container: its cgroup path names the container id. */
-export function pidInContainerCgroup(pid: number, containerId: string): boolean {
+export function pidInContainerCgroup(pid: number, containerId: string): boolean | undefined {
   try {
     return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(containerId);
   } catch {
-    return false;
+    // the process is gone: its cgroup can no longer be read
+    return undefined;
   }
 }
 

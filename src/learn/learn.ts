@@ -107,8 +107,9 @@ interface Watched {
  * `log` is given) attributes the seccomp records of its processes while it runs. Leaves the
  * container stopped, not removed: the caller reads its changes and removes it.
  */
-async function watch(engine: EngineClient, options: ContainerCreateOptions, o: LearnOptions, log?: AuditdLog): Promise<{ id: string } & Watched> {
+async function watch(engine: EngineClient, options: ContainerCreateOptions, o: LearnOptions, log?: AuditdLog, byElimination = false): Promise<{ id: string; eliminated: number } & Watched> {
   const { id } = await engine.createContainer(options);
+  let eliminated = 0;
   const observed = emptyObserved();
   const known = new Set<number>();
   const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set() };
@@ -117,7 +118,14 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
     if (!log) return;
     const records = log.readLines().map(parseSeccompRecord).filter((r) => r !== undefined);
     // by cgroup (the record has none, so the pid's /proc/PID/cgroup while it lives), else the pids top listed
-    attribute(records, (pid) => known.has(pid) || (pidInContainerCgroup(pid, id) && (known.add(pid), true)), observed);
+    attribute(records, (pid) => {
+      if (known.has(pid)) return true;
+      const inCgroup = pidInContainerCgroup(pid, id);
+      if (inCgroup) known.add(pid);
+      // a pid gone before it was seen: ours by elimination when no other LOG filter runs under this engine
+      if (inCgroup === undefined && byElimination) eliminated++;
+      return inCgroup ?? byElimination;
+    }, observed);
   };
   const sample = async (): Promise<void> => {
     const [top, stats] = await Promise.all([engine.containerTop?.(id).catch(() => undefined), engine.containerStats?.(id).catch(() => undefined)]);
@@ -129,7 +137,17 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
     if (initPid) for (const p of listeningPorts(initPid)) w.ports.add(p);
     drain();
   };
+  // read the log while the container starts, so short-lived processes are still there to be checked
+  let starting = true;
+  const early = (async () => {
+    while (starting) {
+      drain();
+      await sleep(20);
+    }
+  })();
   await engine.startContainer(id);
+  starting = false;
+  await early;
   const started = Date.now();
   initPid = (await engine.inspectContainer(id)).State.Pid;
   if (initPid) known.add(initPid);
@@ -155,7 +173,7 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
   // auditd writes asynchronously: give the last records a moment
   await sleep(400);
   drain();
-  return { id, ...w };
+  return { id, eliminated, ...w };
 }
 
 /** `bulkhead learn`: watch, write a policy that extends the base with what was used, verify it. */
@@ -181,14 +199,17 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   const pinned = runcBaseSet(runcVersion);
   if (!pinned) warnings.push(`runc ${runcVersion ?? 'unknown'}: no measured post-filter syscall set for this version; using what runc init was seen to call`);
 
+  const otherLog = await otherLogFilters(engine);
+  if (otherLog.length) warnings.push(`other containers run with a seccomp LOG profile (${otherLog.join(', ')}): records of processes that exit before they are seen cannot be attributed`);
   const audit = await AuditdLog.open();
   let watched;
   try {
     o.log(`learn: watching ${o.image} under ${prepared.policyName} (writable root, seccomp LOG) ${o.untilExit ? 'until it exits' : `for ${o.durationS ?? 5} s`}`);
-    watched = await watch(engine, observe, o, audit);
+    watched = await watch(engine, observe, o, audit, otherLog.length === 0);
   } finally {
     await audit.close();
   }
+  if (watched.eliminated > 0) o.log(`learn: ${watched.eliminated} records from processes that exited before their cgroup was read, attributed by elimination (no other LOG filter under this engine)`);
   const lost = await audit.lostSinceStart().catch(() => 0);
   if (lost > 0) warnings.push(`the kernel dropped ${lost} audit records host-wide while watching: the learned allowlist may be short (the verify run shows whether it matters)`);
   if (watched.observed.unattributed > 0) warnings.push(`${watched.observed.unattributed} seccomp LOG records came from processes not attributed to the container (other LOG filters on this host, or processes that exited before they were seen)`);
@@ -262,4 +283,14 @@ export function sameOutcome(learned: RunOutcome, verified: RunOutcome, untilExit
 function relativeRef(fromDir: string, file: string): string {
   const rel = relative(fromDir, file);
   return isAbsolute(rel) ? rel : rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** Running containers (not ours) whose seccomp profile logs: their records would mix with ours. */
+async function otherLogFilters(engine: EngineClient): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of await engine.listContainers()) {
+    const info = await engine.inspectContainer(c.Id).catch(() => undefined);
+    if (info?.HostConfig.SecurityOpt?.some((s: string) => s.startsWith('seccomp=') && s.includes('SCMP_ACT_LOG'))) out.push(info.Name.replace(/^\//, ''));
+  }
+  return out;
 }
