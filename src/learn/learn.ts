@@ -166,7 +166,7 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
   if (exitCode === undefined) {
     await sample();
     await engine.killContainer(id, 'SIGTERM').catch(() => undefined);
-    await Promise.race([exited, sleep(3000)]);
+    await Promise.race([exited, sleep(1500)]);
     if (exitCode === undefined) await engine.killContainer(id, 'SIGKILL').catch(() => undefined);
   }
   w.outcome.exitCode = await exited;
