@@ -180,6 +180,8 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
 export async function learn(o: LearnOptions): Promise<LearnResult> {
   const t0 = Date.now();
   const warnings: string[] = [];
+  const say = o.log;
+  o = { ...o, log: (line) => say(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${line}`) };
   const engine = await connectEngine(o.env.DOCKER_HOST || undefined);
   const policy = await defaultPolicyServices();
   const deps: RunDeps = { policy, connectEngine: async () => engine, toolVersion: toolVersion() };
@@ -215,6 +217,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   if (watched.observed.unattributed > 0) warnings.push(`${watched.observed.unattributed} seccomp LOG records came from processes not attributed to the container (other LOG filters on this host, or processes that exited before they were seen)`);
   for (const u of watched.observed.unnamed) warnings.push(`syscall ${u.syscall} (arch ${u.arch}) has no name in this build's table: it cannot be allowed by name`);
 
+  o.log(`learn: watched; ${watched.observed.records} records of the container, reading its changes`);
   const roots = writeRoots(await engine.containerChanges(watched.id));
   const facts = await Promise.all(roots.map(async (r) => ({ ...r, ...(await archiveFacts(engine, watched.id, r.path).catch(() => ({ isDir: r.added === false, bytes: 0 }))) })));
   await engine.removeContainer(watched.id, { force: true }).catch(() => undefined);
@@ -237,7 +240,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     memoryPeakBytes: watched.memoryPeak,
     pidsPeak: watched.pidsPeak,
     ports: [...watched.ports].sort((a, b) => a - b),
-  }, header);
+  }, header, numericOwner(enforced.User));
   const counts = {
     learned: out.syscalls.length,
     base: loaded.policy.securityContext.seccompProfile.syscalls?.length ?? groupSyscalls(loaded.policy.securityContext.seccompProfile.allowGroups).length,
@@ -293,4 +296,10 @@ async function otherLogFilters(engine: EngineClient): Promise<string[]> {
     if (info?.HostConfig.SecurityOpt?.some((s: string) => s.startsWith('seccomp=') && s.includes('SCMP_ACT_LOG'))) out.push(info.Name.replace(/^\//, ''));
   }
   return out;
+}
+
+/** "uid:gid" (or "uid") -> numbers for a tmpfs owner; a user name cannot be resolved here. */
+export function numericOwner(user: string | undefined): { uid: number; gid: number } | undefined {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user ?? '');
+  return m ? { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : undefined;
 }

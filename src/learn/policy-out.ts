@@ -62,7 +62,7 @@ function groupOf(name: string): string | undefined {
  * saying what was observed. Whatever the base forbids (a syscall outside every group, a group or
  * tmpfs the base does not let a child add) is not added: it is returned as a reason. Pure.
  */
-export function learnedPolicy(base: Policy, extendsRef: string, name: string, obs: Observation, header: string[]): LearnedPolicy {
+export function learnedPolicy(base: Policy, extendsRef: string, name: string, obs: Observation, header: string[], owner?: { uid: number; gid: number }): LearnedPolicy {
   const reasons: string[] = [];
   const sc = base.securityContext.seccompProfile;
   const baseAllows = new Set(sc.syscalls ?? groupSyscalls(sc.allowGroups));
@@ -111,10 +111,11 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
 
   if (obs.tmpfs.length && mayAddTmpfs) {
     lines.push('', '# the base\'s tmpfs mounts, then the directories the workload wrote to', 'tmpfs:');
-    for (const t of base.tmpfs) lines.push(`  - { path: ${t.path}, size: ${t.size}${t.noexec === false ? ', noexec: false' : ''} }  # from ${base.metadata.name}`);
+    for (const t of base.tmpfs) lines.push(`  - ${JSON.stringify(t).replace(/"([a-z]+)":/g, '$1: ').replace(/,/g, ', ')}  # from ${base.metadata.name}`);
     for (const t of obs.tmpfs) {
       const what = `${t.written.length} path(s) written, ${t.bytes} bytes: ${t.written.slice(0, 3).join(', ')}${t.written.length > 3 ? ', ...' : ''}${t.masksImage ? '; hides the image\'s content here' : ''}`;
-      lines.push(`  - { path: ${t.path}, size: ${tmpfsSizeFor(t.bytes)}, noexec: true }  # ${what}`);
+      const own = owner ? `, uid: ${owner.uid}, gid: ${owner.gid}` : '';
+      lines.push(`  - { path: ${t.path}, size: ${tmpfsSizeFor(t.bytes)}, noexec: true${own} }  # ${what}`);
     }
   }
   if (obs.ports.length) lines.push('', `# listened on tcp ${obs.ports.join(', ')} (network from ${base.metadata.name}: ${base.network.mode})`);

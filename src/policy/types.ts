@@ -34,7 +34,7 @@ export interface Policy {
       pids: number;
     };
   };
-  tmpfs: Array<{ path: string; size: string; noexec?: boolean }>;
+  tmpfs: Array<{ path: string; size: string; noexec?: boolean; uid?: number; gid?: number }>;
   ulimits: Record<string, number | { soft: number; hard: number }>;
   network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
   mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };

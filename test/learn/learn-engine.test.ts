@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { learn, type LearnOptions } from '../../src/learn/learn.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { toSeccompProfile } from '../../src/profiles/seccomp.js';
@@ -29,6 +29,7 @@ const engine = (() => {
 // with CI=true a missing engine (or auditd) fails the suite; it never skips
 const run = engine || process.env.CI === 'true' ? describe : describe.skip;
 
+const WRITER = 'bulkhead-test/learn-writer:1';
 const dir = mkdtempSync(join(tmpdir(), 'learn-engine-'));
 const base = (o: Partial<LearnOptions> & Pick<LearnOptions, 'image' | 'output'>): LearnOptions => ({ command: [], untilExit: false, publish: [], force: false, cwd: dir, env: process.env, log: () => undefined, ...o });
 
@@ -52,17 +53,35 @@ run('bulkhead learn on a real engine', () => {
     expect(readFileSync(join(dir, 'py.policy.yaml'), 'utf8')).toMatch(/^extends: "service"$/m);
   }, 60_000);
 
-  it('a short job that writes a new directory gets a tmpfs for it and passes under the learned policy', async () => {
-    const r = await learn(base({ image: 'bulkhead-test/busybox:1', command: ['sh', '-c', 'mkdir -p /tmp/w && echo x > /tmp/w/f && cat /tmp/w/f && ls /'], untilExit: true, output: 'job.policy.yaml' }));
-    console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted}; ${(r.learnMs / 1000).toFixed(1)} s`);
+  it('a job that writes where the image lets its user write gets an owned tmpfs there and passes read-only', async () => {
+    // the image's /var/lib/app belongs to uid 65534, the user the default policy runs it as
+    execFileSync('docker', ['build', '-q', '-t', WRITER, '-'], { input: 'FROM bulkhead-test/busybox:1\nRUN mkdir -p /var/lib/app && chown 65534:65534 /var/lib/app\n', stdio: ['pipe', 'ignore', 'inherit'] });
+    const r = await learn(base({ image: WRITER, command: ['sh', '-c', 'mkdir -p /var/lib/app/state && echo 1 > /var/lib/app/state/n && echo $$ > /var/lib/app/app.pid'], untilExit: true, output: 'job.policy.yaml' }));
+    console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.learnRun.exitCode).toBe(0);
+    expect(r.tmpfs).toEqual(['/var/lib/app']);
     expect(r.verified).toBe(true);
-    expect(r.written).toBe(true);
+    const loaded = await loadPolicy(join(dir, 'job.policy.yaml'));
+    expect(loaded.plan.tmpfs.find((t) => t.path === '/var/lib/app')?.options).toEqual(['noexec', 'nosuid', 'nodev', 'uid=65534', 'gid=65534']);
   }, 30_000);
+
+  it('a Node.js app: learned and verified with its probe', async () => {
+    const image = localImage('bulkhead-test/real-node');
+    expect(image, 'bulkhead-test/real-node (scripts/real-images node)').toBeDefined();
+    const r = await learn(base({ image: image!, command: ['node', '-e', 'require("http").createServer((q, s) => s.end("ok")).listen(8080)'], policy: 'service', publish: ['127.0.0.1:18933:8080'], durationS: 2, probe: 'curl -fs localhost:18933/ >/dev/null', output: 'node.policy.yaml' }));
+    console.log(`node: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
+    expect(r.verified).toBe(true);
+    expect(r.verifyRun?.probeOk).toBe(true);
+    expect(r.syscalls.learned).toBeLessThan(r.syscalls.untrusted / 3);
+  }, 40_000);
 
   it('a workload that mounts (needs SYS_ADMIN) is reported, not allowed', async () => {
     const r = await learn(base({ image: 'bulkhead-test/busybox:1', command: ['sh', '-c', 'mount -t tmpfs t /mnt'], untilExit: true, output: 'mnt.policy.yaml' }));
     expect(r.reasons.some((x) => x.startsWith('calls mount') && x.includes('SYS_ADMIN'))).toBe(true);
     expect(r.written).toBe(false);
   }, 30_000);
+
+  afterAll(() => {
+    execFileSync('docker', ['rmi', '-f', WRITER], { stdio: 'ignore' });
+  });
 });
