@@ -15,7 +15,7 @@ export interface SeccompRecord {
 export const SECCOMP_RET_LOG = '0x7ffc0000';
 export const AUDIT_ARCH_X86_64 = 'c000003e';
 
-const FIELD = /(?:^|\s)(pid|comm|arch|syscall|code)=("[^"]*"|[^\s\x1d]+)/g;
+const FIELD = /(?:^|\s)(pid|comm|arch|syscall|code)=("[^"]*"|\S+)/g;
 
 /** audit writes an untrusted string with odd bytes as bare hex instead of "quoted" */
 function auditString(raw: string): string {

@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { learn, type LearnOptions } from '../../src/learn/learn.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { toSeccompProfile } from '../../src/profiles/seccomp.js';
+import { buildDerivedImage, buildFixtureImage, TEST_IMAGE } from '../helpers/engine.js';
 
 /** The newest tag of a locally built test image (scripts/real-images tags by content hash). */
 function localImage(repo: string): string | undefined {
@@ -34,6 +35,10 @@ const dir = mkdtempSync(join(tmpdir(), 'learn-engine-'));
 const base = (o: Partial<LearnOptions> & Pick<LearnOptions, 'image' | 'output'>): LearnOptions => ({ command: [], untilExit: false, publish: [], force: false, cwd: dir, env: process.env, log: () => undefined, ...o });
 
 run('bulkhead learn on a real engine', () => {
+  beforeAll(() => {
+    buildFixtureImage('busybox', TEST_IMAGE);
+  });
+
   it('a Python web app: learned, verified under a read-only root with its probe, far fewer syscalls than untrusted', async () => {
     const image = localImage('bulkhead-test/real-python');
     expect(image, 'bulkhead-test/real-python (scripts/real-images python)').toBeDefined();
@@ -55,7 +60,7 @@ run('bulkhead learn on a real engine', () => {
 
   it('a job that writes where the image lets its user write gets an owned tmpfs there and passes read-only', async () => {
     // the image's /var/lib/app belongs to uid 65534, the user the default policy runs it as
-    execFileSync('docker', ['build', '-q', '-t', WRITER, '-'], { input: 'FROM bulkhead-test/busybox:1\nRUN mkdir -p /var/lib/app && chown 65534:65534 /var/lib/app\n', stdio: ['pipe', 'ignore', 'inherit'] });
+    buildDerivedImage(WRITER, 'RUN mkdir -p /var/lib/app && chown 65534:65534 /var/lib/app');
     const r = await learn(base({ image: WRITER, command: ['sh', '-c', 'mkdir -p /var/lib/app/state && echo 1 > /var/lib/app/state/n && echo $$ > /var/lib/app/app.pid'], untilExit: true, output: 'job.policy.yaml' }));
     console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.learnRun.exitCode).toBe(0);
@@ -63,6 +68,21 @@ run('bulkhead learn on a real engine', () => {
     expect(r.verified).toBe(true);
     const loaded = await loadPolicy(join(dir, 'job.policy.yaml'));
     expect(loaded.plan.tmpfs.find((t) => t.path === '/var/lib/app')?.options).toEqual(['noexec', 'nosuid', 'nodev', 'uid=65534', 'gid=65534']);
+
+    // the escape probe fails every step under the learned policy (through the CLI of this worktree's dist/)
+    const probe = [
+      'touch /probe 2>/dev/null && echo "write /: allowed" || echo "write /: refused"',
+      'unshare -U true 2>/dev/null && echo "unshare: allowed" || echo "unshare: refused"',
+      'mount -t tmpfs t /mnt 2>/dev/null && echo "mount: allowed" || echo "mount: refused"',
+      'cp /bin/busybox /var/lib/app/bb 2>/dev/null && /var/lib/app/bb true 2>/dev/null && echo "exec tmpfs: allowed" || echo "exec tmpfs: refused"',
+    ].join('; ');
+    const cli = new URL('../../bin/bulkhead.js', import.meta.url).pathname;
+    const out = spawnSync('node', [cli, 'run', '--rm', '--no-gate', '--policy', join(dir, 'job.policy.yaml'), WRITER, '--', 'sh', '-c', probe], { encoding: 'utf8' }).stdout;
+    expect(out).toContain('write /: refused');
+    expect(out).toContain('unshare: refused');
+    expect(out).toContain('mount: refused');
+    expect(out).toContain('exec tmpfs: refused');
+    expect(out).not.toContain('allowed');
   }, 30_000);
 
   it('a Node.js app: learned and verified with its probe', async () => {
