@@ -15,6 +15,7 @@ import { attribute, emptyObserved, type Observed } from './attribute.js';
 import { parseSeccompRecord } from './audit-records.js';
 import { AuditdLog, listeningPorts, pidInContainerCgroup } from './audit-host.js';
 import { runcBaseSet } from './data/runc-base.js';
+import { DOCKER_DEFAULT_ALLOWED } from './data/docker-default.js';
 import { observeSeccompProfile } from './observe-profile.js';
 import { learnedPolicy } from './policy-out.js';
 import { tmpfsFromWrites, writeRoots } from './writes.js';
@@ -47,7 +48,7 @@ export interface LearnResult {
   verified: boolean;
   reasons: string[];
   warnings: string[];
-  syscalls: { learned: number; base: number; untrusted: number };
+  syscalls: { learned: number; base: number; untrusted: number; dockerDefault: number };
   tmpfs: string[];
   learnMs: number;
   learnRun: RunOutcome;
@@ -245,6 +246,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     learned: out.syscalls.length,
     base: loaded.policy.securityContext.seccompProfile.syscalls?.length ?? groupSyscalls(loaded.policy.securityContext.seccompProfile.allowGroups).length,
     untrusted: groupSyscalls([]).length,
+    dockerDefault: new Set(DOCKER_DEFAULT_ALLOWED).size,
   };
   const result: LearnResult = { written: false, verified: false, reasons: out.reasons, warnings, syscalls: counts, tmpfs: tmpfs.map((t) => t.path), learnMs: 0, learnRun: watched.outcome };
   if (out.reasons.length) {

@@ -43,7 +43,7 @@ run('bulkhead learn on a real engine', () => {
     const image = localImage('bulkhead-test/real-python');
     expect(image, 'bulkhead-test/real-python (scripts/real-images python)').toBeDefined();
     const r = await learn(base({ image: image!, command: ['python3', '-m', 'http.server', '8000'], policy: 'service', publish: ['127.0.0.1:18931:8000'], durationS: 2, probe: 'curl -fs localhost:18931/ >/dev/null', output: 'py.policy.yaml' }));
-    console.log(`python: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
+    console.log(`python: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.reasons).toEqual([]);
     expect(r.learnRun.probeOk).toBe(true);
     expect(r.verified).toBe(true);
@@ -62,7 +62,7 @@ run('bulkhead learn on a real engine', () => {
     // the image's /var/lib/app belongs to uid 65534, the user the default policy runs it as
     buildDerivedImage(WRITER, 'RUN mkdir -p /var/lib/app && chown 65534:65534 /var/lib/app');
     const r = await learn(base({ image: WRITER, command: ['sh', '-c', 'mkdir -p /var/lib/app/state && echo 1 > /var/lib/app/state/n && echo $$ > /var/lib/app/app.pid'], untilExit: true, output: 'job.policy.yaml' }));
-    console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
+    console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.learnRun.exitCode).toBe(0);
     expect(r.tmpfs).toEqual(['/var/lib/app']);
     expect(r.verified).toBe(true);
@@ -89,7 +89,7 @@ run('bulkhead learn on a real engine', () => {
     const image = localImage('bulkhead-test/real-node');
     expect(image, 'bulkhead-test/real-node (scripts/real-images node)').toBeDefined();
     const r = await learn(base({ image: image!, command: ['node', '-e', 'require("http").createServer((q, s) => s.end("ok")).listen(8080)'], policy: 'service', publish: ['127.0.0.1:18933:8080'], durationS: 2, probe: 'curl -fs localhost:18933/ >/dev/null', output: 'node.policy.yaml' }));
-    console.log(`node: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
+    console.log(`node: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.verified).toBe(true);
     expect(r.verifyRun?.probeOk).toBe(true);
     expect(r.syscalls.learned).toBeLessThan(r.syscalls.untrusted / 3);

@@ -89,3 +89,15 @@ describe('learned policy', () => {
     await expect(loadPolicy(join(dir, 'bad.yaml'))).rejects.toThrow(/seccompProfile.syscalls: loosens/);
   });
 });
+
+describe("Docker's default profile data", () => {
+  it('has unique names, and bulkhead groups allow nothing Docker denies without a capability', async () => {
+    const { DOCKER_DEFAULT_ALLOWED } = await import('../../src/learn/data/docker-default.js');
+    const { groupSyscalls } = await import('../../src/profiles/data/syscall-groups.js');
+    expect(new Set(DOCKER_DEFAULT_ALLOWED).size).toBe(DOCKER_DEFAULT_ALLOWED.length);
+    const docker = new Set(DOCKER_DEFAULT_ALLOWED);
+    // beyond it bulkhead allows only the arm-only names Docker lists in an arch rule, and syscalls newer than the stored profile
+    const all = groupSyscalls(['sysv-ipc', 'posix-mq', 'aio', 'memfd', 'mlock', 'xattr-write', 'sched-admin']);
+    expect(all.filter((s) => !docker.has(s))).toEqual(['arm_fadvise64_64', 'arm_sync_file_range', 'breakpoint', 'cacheflush', 'fchmodat2', 'futex_requeue', 'futex_wait', 'futex_wake', 'map_shadow_stack', 'set_tls', 'sync_file_range2']);
+  });
+});

@@ -70,7 +70,7 @@ export function registerLearn(program: Command, ctx: CliContext): void {
       const say = (line: string): boolean => ctx.io.stdout.write(`${line}\n`);
       for (const w of r.warnings) ctx.io.stderr.write(`bulkhead: warning: ${w}\n`);
       say(`learn run: ${r.learnRun.stillRunning ? 'still running at the end' : `exited ${r.learnRun.exitCode}`}${r.learnRun.probeOk === undefined ? '' : `, probe ${r.learnRun.probeOk ? 'passed' : 'failed'}`}`);
-      say(`syscalls allowed: learned ${r.syscalls.learned}, base ${r.syscalls.base}, untrusted ${r.syscalls.untrusted}`);
+      say(`syscalls allowed: learned ${r.syscalls.learned}, base ${r.syscalls.base}, bulkhead untrusted ${r.syscalls.untrusted}, Docker's default ${r.syscalls.dockerDefault} (names, all arches)`);
       say(`tmpfs learned: ${r.tmpfs.length ? r.tmpfs.join(', ') : 'none'}`);
       if (r.reasons.length) {
         say(`cannot run under the base policy:`);
