@@ -213,6 +213,9 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     await audit.close();
   }
   if (watched.eliminated > 0) o.log(`learn: ${watched.eliminated} records from processes that exited before their cgroup was read, attributed by elimination (no other LOG filter under this engine)`);
+  const failed = o.untilExit ? watched.outcome.exitCode !== 0 : !watched.outcome.stillRunning;
+  if (failed) warnings.push(`the workload ${watched.outcome.stillRunning ? 'was still running' : `exited ${watched.outcome.exitCode}`} while watched${o.untilExit ? '' : ` (before the ${o.durationS ?? 5} s were up)`}: what was learned is the path of a failing run`);
+  if (watched.outcome.probeOk === false) warnings.push('the probe never succeeded while watched: the request path was not exercised');
   const lost = await audit.lostSinceStart().catch(() => 0);
   if (lost > 0) warnings.push(`the kernel dropped ${lost} audit records host-wide while watching: the learned allowlist may be short (the verify run shows whether it matters)`);
   if (watched.observed.unattributed > 0) warnings.push(`${watched.observed.unattributed} seccomp LOG records came from processes not attributed to the container (other LOG filters on this host, or processes that exited before they were seen)`);
