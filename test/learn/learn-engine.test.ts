@@ -31,6 +31,7 @@ const engine = (() => {
 const run = engine || process.env.CI === 'true' ? describe : describe.skip;
 
 const WRITER = 'bulkhead-test/learn-writer:1';
+const NGINX = 'bulkhead-test/learn-nginx:1';
 const dir = mkdtempSync(join(tmpdir(), 'learn-engine-'));
 const base = (o: Partial<LearnOptions> & Pick<LearnOptions, 'image' | 'output'>): LearnOptions => ({ command: [], untilExit: false, publish: [], force: false, cwd: dir, env: process.env, log: () => undefined, ...o });
 
@@ -95,6 +96,20 @@ run('bulkhead learn on a real engine', () => {
     expect(r.syscalls.learned).toBeLessThan(r.syscalls.untrusted / 3);
   }, 40_000);
 
+  it('nginx configured to run unprivileged: tmpfs for its state and log directories, verified with a probe', async () => {
+    const nginx = localImage('bulkhead-test/real-nginx');
+    expect(nginx, 'bulkhead-test/real-nginx (scripts/real-images nginx)').toBeDefined();
+    // what nginx-unprivileged images do: its directories owned by the user it runs as, pid file in /tmp, port 8080
+    const dockerfile = `FROM ${nginx!}\nRUN chown -R 65534:65534 /var/lib/nginx /var/log/nginx && sed -i 's/^user www-data;//; s#^pid /run/nginx.pid;#pid /tmp/nginx.pid;#' /etc/nginx/nginx.conf && sed -i 's/listen 80 default_server;/listen 8080 default_server;/; s/listen \\[::\\]:80 default_server;/listen [::]:8080 default_server;/' /etc/nginx/sites-enabled/default\n`;
+    execFileSync('docker', ['build', '-q', '-t', NGINX, '-'], { input: dockerfile, stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    const r = await learn(base({ image: NGINX, policy: 'service', publish: ['127.0.0.1:18934:8080'], durationS: 2, probe: 'curl -fs localhost:18934/ >/dev/null', output: 'nginx.policy.yaml' }));
+    console.log(`nginx: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
+    expect(r.tmpfs).toEqual(['/var/lib/nginx', '/var/log/nginx']);
+    expect(r.verified).toBe(true);
+    expect(r.verifyRun?.probeOk).toBe(true);
+    expect(readFileSync(join(dir, 'nginx.policy.yaml'), 'utf8')).toContain('# listened on tcp 8080');
+  }, 40_000);
+
   it('a workload that mounts (needs SYS_ADMIN) is reported, not allowed', async () => {
     const r = await learn(base({ image: 'bulkhead-test/busybox:1', command: ['sh', '-c', 'mount -t tmpfs t /mnt'], untilExit: true, output: 'mnt.policy.yaml' }));
     expect(r.reasons.some((x) => x.startsWith('calls mount') && x.includes('SYS_ADMIN'))).toBe(true);
@@ -102,6 +117,6 @@ run('bulkhead learn on a real engine', () => {
   }, 30_000);
 
   afterAll(() => {
-    execFileSync('docker', ['rmi', '-f', WRITER], { stdio: 'ignore' });
+    execFileSync('docker', ['rmi', '-f', WRITER, NGINX], { stdio: 'ignore' });
   });
 });
