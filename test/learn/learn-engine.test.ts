@@ -108,6 +108,24 @@ run('bulkhead learn on a real engine', () => {
     expect(r.verified).toBe(true);
     expect(r.verifyRun?.probeOk).toBe(true);
     expect(readFileSync(join(dir, 'nginx.policy.yaml'), 'utf8')).toContain('# listened on tcp 8080');
+
+    // the learned policy works with the rest: profile seccomp, run, and audit container (no drift)
+    const cli = new URL('../../bin/bulkhead.js', import.meta.url).pathname;
+    const policyFile = join(dir, 'nginx.policy.yaml');
+    const profile = JSON.parse(execFileSync('node', [cli, 'profile', 'seccomp', '--policy', policyFile], { encoding: 'utf8' })) as { syscalls: Array<{ names: string[]; action: string }> };
+    expect(new Set(profile.syscalls.filter((x) => x.action === 'SCMP_ACT_ALLOW').flatMap((x) => x.names)).size).toBe(r.syscalls.learned);
+    const name = 'learn-nginx-drift';
+    try {
+      execFileSync('node', [cli, 'run', '-d', '--name', name, '--no-gate', '--policy', policyFile, '-p', '127.0.0.1:18935:8080', NGINX], { stdio: 'ignore' });
+      execFileSync('sh', ['-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do curl -fs localhost:18935/ >/dev/null && exit 0; sleep 0.3; done; exit 1']);
+      const audit = JSON.parse(spawnSync('node', [cli, 'audit', 'container', name, '--format', 'json'], { encoding: 'utf8' }).stdout) as unknown;
+      const ids = JSON.stringify(audit).match(/"CT0(27|28)"/g);
+      expect(ids).toBeNull();
+      // the report does name rules this way: the image has no HEALTHCHECK (CT029)
+      expect(JSON.stringify(audit)).toContain('"CT029"');
+    } finally {
+      spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    }
   }, 40_000);
 
   it('a workload that mounts (needs SYS_ADMIN) is reported, not allowed', async () => {
