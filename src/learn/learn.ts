@@ -32,6 +32,8 @@ export interface LearnOptions {
   publish: string[];
   output: string;
   force: boolean;
+  /** a policy an earlier learn run wrote: what it allowed is kept (several runs merged) */
+  merge?: string;
   cwd: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
@@ -228,6 +230,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   const tmpfs = tmpfsFromWrites(facts, prepared.plan.tmpfs.map((t) => t.path));
 
   const loaded = await loadPolicy(o.policy, { cwd: o.cwd });
+  const previous = o.merge === undefined ? undefined : { file: o.merge, policy: (await loadPolicy(o.merge.includes('/') ? o.merge : `./${o.merge}`, { cwd: o.cwd })).policy };
   const outFile = resolve(o.cwd, o.output);
   const extendsRef = loaded.source.includes('/policies/') && !(o.policy ?? '').includes('/') ? loaded.name : relativeRef(dirname(outFile), loaded.source);
   const runtime = new Set([...(pinned?.syscalls ?? []), ...watched.observed.runtime]);
@@ -244,6 +247,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     memoryPeakBytes: watched.memoryPeak,
     pidsPeak: watched.pidsPeak,
     ports: [...watched.ports].sort((a, b) => a - b),
+    ...(previous ? { previous } : {}),
   }, header, numericOwner(enforced.User));
   const counts = {
     learned: out.syscalls.length,

@@ -14,6 +14,8 @@ export interface Observation {
   memoryPeakBytes?: number;
   pidsPeak?: number;
   ports: readonly number[];
+  /** a policy learned before (--merge): its syscalls, tmpfs and limits are kept */
+  previous?: { file: string; policy: Policy };
 }
 
 export interface LearnedPolicy {
@@ -69,8 +71,10 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
   const mayAddGroups = isOverridable('securityContext.seccompProfile.allowGroups', base.overridable);
   const addGroups = new Set<string>();
   const keep = new Map<string, string>();
-  for (const s of [...new Set([...obs.syscalls, ...obs.runtime])].sort()) {
-    const why = obs.syscalls.has(s) ? (obs.runtime.has(s) ? 'observed; runc' : 'observed') : 'runc needs it after the filter loads';
+  const before = new Set(obs.previous?.policy.securityContext.seccompProfile.syscalls ?? []);
+  for (const s of [...new Set([...obs.syscalls, ...obs.runtime, ...before])].sort()) {
+    const seen = obs.syscalls.has(s) ? (obs.runtime.has(s) ? 'observed; runc' : 'observed') : obs.runtime.has(s) ? 'runc needs it after the filter loads' : '';
+    const why = [seen, before.has(s) ? `in ${obs.previous!.file}` : ''].filter(Boolean).join('; ');
     if (baseAllows.has(s)) {
       keep.set(s, why);
       continue;
@@ -87,6 +91,8 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
     }
   }
   const mayAddTmpfs = isOverridable('tmpfs', base.overridable);
+  // tmpfs mounts a previous run learned, beyond the base's, kept unless this run saw the path too
+  const earlier = (obs.previous?.policy.tmpfs ?? []).filter((t) => !base.tmpfs.some((b) => b.path === t.path) && !obs.tmpfs.some((n) => n.path === t.path));
   if (!mayAddTmpfs) for (const t of obs.tmpfs) reasons.push(`writes to ${t.path} (${t.written.slice(0, 3).join(', ')}), and ${base.metadata.name} lets no child add a writable path`);
 
   const lines: string[] = [...header.map((h) => `# ${h}`), 'apiVersion: bulkhead/v1', 'kind: Policy', 'metadata:', `  name: ${name}`, `  description: Learned by bulkhead learn over ${base.metadata.name}; covers only what the workload did while watched.`, `extends: ${JSON.stringify(extendsRef)}`, ''];
@@ -99,17 +105,18 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
 
   const limits: string[] = [];
   const baseMemory = parseSize(base.resources.limits.memory);
+  const prev = obs.previous?.policy.resources.limits;
   if (obs.memoryPeakBytes !== undefined && obs.memoryPeakBytes > 0) {
-    const m = memoryLimitFor(obs.memoryPeakBytes);
-    if (m < baseMemory) limits.push(`    memory: ${m / MIB}m  # peak ${mib(obs.memoryPeakBytes)} observed, x2 headroom`);
+    const m = Math.max(memoryLimitFor(obs.memoryPeakBytes), prev ? parseSize(prev.memory) : 0);
+    if (m < baseMemory) limits.push(`    memory: ${Math.ceil(m / MIB)}m  # peak ${mib(obs.memoryPeakBytes)} observed, x2 headroom${prev ? `; at least ${prev.memory} as in ${obs.previous!.file}` : ''}`);
   }
   if (obs.pidsPeak !== undefined && obs.pidsPeak > 0) {
-    const p = pidsLimitFor(obs.pidsPeak);
-    if (p < base.resources.limits.pids) limits.push(`    pids: ${p}  # peak ${obs.pidsPeak} observed, x2 headroom`);
+    const p = Math.max(pidsLimitFor(obs.pidsPeak), prev?.pids ?? 0);
+    if (p < base.resources.limits.pids) limits.push(`    pids: ${p}  # peak ${obs.pidsPeak} observed, x2 headroom${prev ? `; at least ${prev.pids} as in ${obs.previous!.file}` : ''}`);
   }
   if (limits.length) lines.push('', 'resources:', '  limits:', ...limits);
 
-  if (obs.tmpfs.length && mayAddTmpfs) {
+  if ((obs.tmpfs.length || earlier.length) && mayAddTmpfs) {
     lines.push('', '# the base\'s tmpfs mounts, then the directories the workload wrote to', 'tmpfs:');
     for (const t of base.tmpfs) lines.push(`  - ${JSON.stringify(t).replace(/"([a-z]+)":/g, '$1: ').replace(/,/g, ', ')}  # from ${base.metadata.name}`);
     for (const t of obs.tmpfs) {
@@ -117,6 +124,7 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
       const own = owner ? `, uid: ${owner.uid}, gid: ${owner.gid}` : '';
       lines.push(`  - { path: ${t.path}, size: ${tmpfsSizeFor(t.bytes)}, noexec: true${own} }  # ${what}`);
     }
+    for (const t of earlier) lines.push(`  - ${JSON.stringify(t).replace(/"([a-z]+)":/g, '$1: ').replace(/,/g, ', ')}  # in ${obs.previous!.file}`);
   }
   if (obs.ports.length) lines.push('', `# listened on tcp ${obs.ports.join(', ')} (network from ${base.metadata.name}: ${base.network.mode})`);
   return { yaml: `${lines.join('\n')}\n`, syscalls: [...keep.keys()], reasons };

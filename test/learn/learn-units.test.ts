@@ -101,3 +101,18 @@ describe("Docker's default profile data", () => {
     expect(all.filter((s) => !docker.has(s))).toEqual(['arm_fadvise64_64', 'arm_sync_file_range', 'breakpoint', 'cacheflush', 'fchmodat2', 'futex_requeue', 'futex_wait', 'futex_wake', 'map_shadow_stack', 'set_tls', 'sync_file_range2']);
   });
 });
+
+describe('merging runs', () => {
+  it('keeps the syscalls, tmpfs and limits of a previous learned policy', async () => {
+    const base = (await loadPolicy('default')).policy;
+    const prev = structuredClone(base);
+    prev.securityContext.seccompProfile.syscalls = ['read', 'shmget'];
+    prev.tmpfs = [...base.tmpfs, { path: '/var/lib/app', size: '2m', noexec: true, uid: 65534, gid: 65534 }];
+    prev.resources.limits.memory = '64m';
+    const out = learnedPolicy(base, 'default', 'm', { syscalls: new Set(['write']), runtime: new Set(), tmpfs: [], memoryPeakBytes: 1024 * 1024, pidsPeak: 1, ports: [], previous: { file: 'run1.yaml', policy: prev } }, []);
+    expect(out.syscalls).toEqual(['read', 'shmget', 'write']);
+    expect(out.yaml).toContain('- shmget  # in run1.yaml');
+    expect(out.yaml).toContain('- {path: "/var/lib/app", size: "2m", noexec: true, uid: 65534, gid: 65534}  # in run1.yaml');
+    expect(out.yaml).toContain('memory: 64m  # peak 1.0 MiB observed, x2 headroom; at least 64m as in run1.yaml');
+  });
+});

@@ -15,6 +15,7 @@ the same command and probe under it (read-only root and all) and writes it only 
 Examples:
   bulkhead learn --until-exit bulkhead-test/busybox:1 -- sh -c 'echo hi > /tmp/x' --output job.policy.yaml
   bulkhead learn --policy service -p 8080:80 --duration 5 --probe 'curl -fs localhost:8080/' nginx:1 --output web.policy.yaml
+  bulkhead learn --until-exit --merge web.policy.yaml nginx:1 -- nginx -t --output web2.policy.yaml   (merge runs)
 
 Exit codes:
   0  learned, verified and written
@@ -31,6 +32,7 @@ interface LearnFlags {
   publish?: string[];
   output: string;
   force?: boolean;
+  merge?: string;
 }
 
 export function registerLearn(program: Command, ctx: CliContext): void {
@@ -46,6 +48,7 @@ export function registerLearn(program: Command, ctx: CliContext): void {
     .option('-p, --publish <[IP:]HOST:CONTAINER[/proto]>', 'publish a port (the base must allow it); repeatable', collect)
     .requiredOption('-o, --output <file>', 'where to write the learned policy')
     .option('--force', 'write the learned policy even when its verify run fails')
+    .option('--merge <file>', 'a policy an earlier learn run wrote: keep what it allows (merge several runs)')
     .addHelpText('after', LEARN_HELP)
     .action(async (image: string, command: string[], flags: LearnFlags) => {
       ctx.family = 'audit';
@@ -63,6 +66,7 @@ export function registerLearn(program: Command, ctx: CliContext): void {
         publish: flags.publish ?? [],
         output: flags.output,
         force: flags.force === true,
+        ...(flags.merge !== undefined ? { merge: flags.merge } : {}),
         cwd: process.cwd(),
         env: ctx.io.env,
         log: (line) => ctx.io.stderr.write(`${line}\n`),
