@@ -116,3 +116,19 @@ describe('merging runs', () => {
     expect(out.yaml).toContain('memory: 64m  # peak 1.0 MiB observed, x2 headroom; at least 64m as in run1.yaml');
   });
 });
+
+describe('bulkhead learn usage (dist CLI)', () => {
+  it('refuses contradictory or malformed flags with exit 2 and one line', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const cli = new URL('../../bin/bulkhead.js', import.meta.url).pathname;
+    const both = spawnSync('node', [cli, 'learn', '--duration', '1', '--until-exit', '-o', 'x.yaml', 'img'], { encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr.trim()).toBe('bulkhead: learn: --duration and --until-exit exclude each other');
+    const bad = spawnSync('node', [cli, 'learn', '--duration', 'soon', '-o', 'x.yaml', 'img'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--duration soon: a number of seconds from 1 to 600');
+    const noOut = spawnSync('node', [cli, 'learn', 'img'], { encoding: 'utf8' });
+    expect(noOut.status).toBe(2);
+    expect(spawnSync('node', [cli, 'learn', '--help'], { encoding: 'utf8' }).stdout).toContain('5  the workload needs something the base policy forbids');
+  });
+});
