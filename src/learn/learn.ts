@@ -169,13 +169,15 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
   if (exitCode === undefined) {
     await sample();
     await engine.killContainer(id, 'SIGTERM').catch(() => undefined);
-    await Promise.race([exited, sleep(1500)]);
+    await Promise.race([exited, sleep(1000)]);
     if (exitCode === undefined) await engine.killContainer(id, 'SIGKILL').catch(() => undefined);
   }
   w.outcome.exitCode = await exited;
   // auditd writes asynchronously: give the last records a moment
-  await sleep(400);
-  drain();
+  if (log) {
+    await sleep(400);
+    drain();
+  }
   return { id, eliminated, ...w };
 }
 
