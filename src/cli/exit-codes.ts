@@ -25,6 +25,11 @@ export const ExitCode = {
   runInvalidPolicy: 121,
   /** run: the request was refused by policy (mount, privileged, capability, uid 0, ...) */
   runRefused: 122,
+  /** learn: the learned policy failed its verify run, so it was not written (unless --force) */
+  learnVerifyFailed: 4,
+  /** learn: the workload needs something the base policy forbids (reported, not added) */
+  learnForbidden: 5,
+
   /** run: bad command-line usage */
   runUsage: 123,
   /** run: bulkhead or the engine failed before the container ran (docker run's 125) */

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Registrar>> = {
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   rules: async () => (await import('./commands/rules.js')).registerRules,
   authz: async () => (await import('./commands/authz.js')).registerAuthz,
+  learn: async () => (await import('./commands/learn.js')).registerLearn,
 };
 
 /** Which exit-code table a command uses: `run` mimics docker run, the rest are audits/tools. */

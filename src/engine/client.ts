@@ -40,6 +40,12 @@ export interface NetworkSummary {
   Options?: Record<string, string> | null;
 }
 
+/** GET /containers/{id}/stats?stream=false&one-shot=true, the fields bulkhead reads (cgroup v1 or v2). */
+export interface ContainerStatsSample {
+  memory_stats?: { usage?: number; max_usage?: number; stats?: Record<string, number> };
+  pids_stats?: { current?: number; limit?: number };
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -77,6 +83,8 @@ export interface EngineClient {
    * the container's cgroup (so a container sharing the host PID namespace still lists only its own)
    */
   topContainer(id: string, psArgs?: string): Promise<ContainerTop>;
+  /** one stats sample of a running container (optional: fakes need not have it; `bulkhead learn` does) */
+  containerStats?(id: string): Promise<ContainerStatsSample>;
   /** GET /containers/{id}/archive: a tar of one path */
   containerArchive(id: string, path: string): Promise<Readable>;
   /** GET /containers/{id}/export: the whole filesystem as a tar */

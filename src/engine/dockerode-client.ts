@@ -12,6 +12,7 @@ import {
   type EngineClient,
   type EngineVersion,
   type NetworkSummary,
+  type ContainerStatsSample,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -216,6 +217,9 @@ export class DockerodeEngineClient implements EngineClient {
       const top = (await this.docker.getContainer(id).top(psArgs === undefined ? {} : { ps_args: psArgs })) as Partial<ContainerTop> | null;
       return { Titles: top?.Titles ?? [], Processes: top?.Processes ?? [] };
     });
+  }
+  containerStats(id: string): Promise<ContainerStatsSample> {
+    return this.call(`stats of container ${id}`, async () => (await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true })) as unknown as ContainerStatsSample);
   }
   containerArchive(id: string, path: string): Promise<Readable> {
     return this.call(`archive ${path} of container ${id}`, async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);

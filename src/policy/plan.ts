@@ -41,6 +41,8 @@ export interface HardeningPlan {
     mode: 'generated' | 'runtime-default';
     /** extra syscall groups allowed beyond the base allowlist */
     allowGroups: string[];
+    /** when set, only these syscalls out of what the groups allow (a learned allowlist) */
+    syscalls?: string[];
   };
   apparmor: {
     /** required: refuse to run where AppArmor cannot be enforced; preferred: warn; disabled: do not ask */

@@ -1,6 +1,7 @@
 import type { Policy } from './types.js';
 import { parseCpu, parseSize } from './units.js';
 import { SEVERITIES } from '../audit/model.js';
+import { groupSyscalls } from '../profiles/data/syscall-groups.js';
 
 /**
  * The tighten-only rule as data: for each field, which direction is "tighter". A child policy
@@ -17,7 +18,7 @@ export type Tightening =
   | { kind: 'subset' }
   /** a set: the child may only add members */
   | { kind: 'superset' }
-  | { kind: 'custom'; name: 'tmpfs' | 'ulimits' | 'publishHostIp' | 'setuidAllowlist' | 'secretAllowlist' | 'retryCount' | 'authzExemptions' };
+  | { kind: 'custom'; name: 'tmpfs' | 'seccompSyscalls' | 'ulimits' | 'publishHostIp' | 'setuidAllowlist' | 'secretAllowlist' | 'retryCount' | 'authzExemptions' };
 
 export const TIGHTENING: Readonly<Record<string, Tightening>> = {
   'securityContext.runAsNonRoot': { kind: 'true-is-tighter' },
@@ -27,6 +28,7 @@ export const TIGHTENING: Readonly<Record<string, Tightening>> = {
   'securityContext.capabilities.allowed': { kind: 'subset' },
   'securityContext.seccompProfile.type': { kind: 'order', order: ['Generated', 'RuntimeDefault'] },
   'securityContext.seccompProfile.allowGroups': { kind: 'subset' },
+  'securityContext.seccompProfile.syscalls': { kind: 'custom', name: 'seccompSyscalls' },
   'securityContext.appArmorProfile.mode': { kind: 'order', order: ['required', 'preferred', 'disabled'] },
   'securityContext.appArmorProfile.allowRawSockets': { kind: 'false-is-tighter' },
   'resources.limits.memory': { kind: 'lower', of: 'size' },
@@ -153,6 +155,19 @@ const customChecks: Record<Extract<Tightening, { kind: 'custom' }>['name'], (par
       if (parseSize(t.size) > parseSize(p.size)) flag(`tmpfs[${i}].size`, ['tmpfs', i, 'size'], p.size, t.size);
       if (p.noexec !== false && t.noexec === false) flag(`tmpfs[${i}].noexec`, ['tmpfs', i, 'noexec'], true, false);
     });
+  },
+  // a learned allowlist may only name syscalls the parent allows (its own list, else its groups)
+  seccompSyscalls(parent, child, flag) {
+    const p = parent.securityContext.seccompProfile;
+    const c = child.securityContext.seccompProfile.syscalls;
+    const at = ['securityContext', 'seccompProfile', 'syscalls'];
+    if (c === undefined) {
+      if (p.syscalls !== undefined) flag(at.join('.'), at, `${p.syscalls.length} syscalls`, 'every syscall of the groups');
+      return;
+    }
+    const parentAllows = new Set(p.syscalls ?? groupSyscalls(p.allowGroups));
+    const extra = c.filter((name) => !parentAllows.has(name));
+    if (extra.length) flag(at.join('.'), at, p.syscalls === undefined ? `the groups ${show(['base', ...p.allowGroups])}` : `${p.syscalls.length} syscalls`, extra);
   },
   // every limit the parent sets must stay, at most as high
   ulimits(parent, child, flag) {

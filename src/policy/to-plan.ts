@@ -25,7 +25,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     tmpfs: policy.tmpfs.map((t) => ({
       path: t.path,
       sizeBytes: parseSize(t.size),
-      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev'],
+      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev', ...(t.uid !== undefined ? [`uid=${t.uid}`] : []), ...(t.gid !== undefined ? [`gid=${t.gid}`] : [])],
     })),
     resources: {
       memoryBytes,
@@ -43,6 +43,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     seccomp: {
       mode: sc.seccompProfile.type === 'Generated' ? 'generated' : 'runtime-default',
       allowGroups: [...sc.seccompProfile.allowGroups].sort(),
+      ...(sc.seccompProfile.syscalls !== undefined ? { syscalls: [...sc.seccompProfile.syscalls].sort() } : {}),
     },
     apparmor: {
       mode: sc.appArmorProfile.mode,

@@ -21,7 +21,7 @@ export interface Policy {
     readOnlyRootFilesystem: boolean;
     allowPrivilegeEscalation: boolean;
     capabilities: { drop: ['ALL']; add: string[]; allowed: string[] };
-    seccompProfile: { type: 'Generated' | 'RuntimeDefault'; allowGroups: string[] };
+    seccompProfile: { type: 'Generated' | 'RuntimeDefault'; allowGroups: string[]; /** only these names out of the groups (learned); absent: all */ syscalls?: string[] };
     appArmorProfile: { mode: 'required' | 'preferred' | 'disabled'; allowRawSockets: boolean };
   };
   resources: {
@@ -34,7 +34,7 @@ export interface Policy {
       pids: number;
     };
   };
-  tmpfs: Array<{ path: string; size: string; noexec?: boolean }>;
+  tmpfs: Array<{ path: string; size: string; noexec?: boolean; uid?: number; gid?: number }>;
   ulimits: Record<string, number | { soft: number; hard: number }>;
   network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
   mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };

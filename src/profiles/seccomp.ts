@@ -45,22 +45,27 @@ export function toSeccompProfile(plan: HardeningPlan): SeccompProfile {
   const unknown = plan.seccomp.allowGroups.filter((g) => !(SYSCALL_GROUPS as Record<string, SyscallGroup>)[g]?.optional);
   if (unknown.length) throw new RangeError(`unknown optional syscall group(s): ${unknown.join(', ')}`);
   const rules: SeccompRule[] = [];
+  // a learned allowlist narrows the groups to the names it lists; it never adds a name
+  const only = plan.seccomp.syscalls === undefined ? undefined : new Set(plan.seccomp.syscalls);
+  const allowed = (name: string): boolean => only === undefined || only.has(name);
   for (const [name, group] of groups) {
     if (group.optional && !plan.seccomp.allowGroups.includes(name)) continue;
-    const rule: SeccompRule = { names: [...group.syscalls], action: 'SCMP_ACT_ALLOW', comment: `${name}: ${group.description}` };
+    const names = group.syscalls.filter(allowed);
+    if (names.length === 0) continue;
+    const rule: SeccompRule = { names, action: 'SCMP_ACT_ALLOW', comment: `${name}: ${group.description}` };
     if (group.arches) rule.includes = { arches: [...group.arches] };
     rules.push(rule);
   }
   // several args entries in one rule are ANDed, so each allowed value gets its own rule (OR)
-  for (const value of SAFE_PERSONALITIES) {
+  for (const value of allowed('personality') ? SAFE_PERSONALITIES : []) {
     rules.push({ names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value, valueTwo: 0, op: 'SCMP_CMP_EQ' }], comment: 'personality: safe values only' });
   }
   const families: number[] = [...Object.values(SOCKET_FAMILIES), ...(plan.apparmor.allowRawSockets ? [AF_PACKET] : [])];
-  for (const value of families) {
+  for (const value of allowed('socket') ? families : []) {
     rules.push({ names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value, valueTwo: 0, op: 'SCMP_CMP_EQ' }], comment: 'socket: allowed address families only' });
   }
   // clone's flags are argument 0 on x86 and arm (s390 differs; not a target)
-  rules.push({
+  if (allowed('clone')) rules.push({
     names: ['clone'],
     action: 'SCMP_ACT_ALLOW',
     args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],

@@ -189,3 +189,13 @@ export const ARCH_MAP = [
   { architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] },
   { architecture: 'SCMP_ARCH_AARCH64', subArchitectures: ['SCMP_ARCH_ARM'] },
 ] as const;
+
+/** Every syscall name the base groups and the named optional groups allow (conditional rules included). */
+export function groupSyscalls(allowGroups: readonly string[]): string[] {
+  const names = new Set<string>(['personality', 'socket', 'clone']);
+  for (const [name, group] of Object.entries(SYSCALL_GROUPS as Record<string, SyscallGroup>)) {
+    if (group.optional && !allowGroups.includes(name)) continue;
+    for (const s of group.syscalls) names.add(s);
+  }
+  return [...names].sort();
+}

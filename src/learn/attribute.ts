@@ -1,0 +1,47 @@
+import { SECCOMP_RET_LOG, syscallName, type SeccompRecord } from './audit-records.js';
+
+/** runc's init process, before it execs the workload */
+const RUNTIME_COMM = /^runc:\[\d:INIT\]$/;
+
+export interface Observed {
+  /** syscall name -> records seen, for the container's processes */
+  syscalls: Map<string, number>;
+  /** names the runtime (runc init) called after its filter loaded */
+  runtime: Set<string>;
+  /** program names (comm) that made the calls, for the report */
+  comms: Set<string>;
+  /** LOG records from pids not known to be the container's */
+  unattributed: number;
+  /** records whose arch/number this build cannot name */
+  unnamed: Array<{ arch: string; syscall: number }>;
+  records: number;
+}
+
+export function emptyObserved(): Observed {
+  return { syscalls: new Map(), runtime: new Set(), comms: new Set(), unattributed: 0, unnamed: [], records: 0 };
+}
+
+/**
+ * Adds the records of the container's processes to `into`: only SCMP_ACT_LOG records (our
+ * observation filter) from pids `isContainerPid` accepts (the container's cgroup, or its
+ * process list). Every other LOG record is counted as unattributed, never silently used.
+ */
+export function attribute(records: Iterable<SeccompRecord>, isContainerPid: (pid: number) => boolean, into: Observed = emptyObserved()): Observed {
+  for (const r of records) {
+    if (r.code !== SECCOMP_RET_LOG) continue;
+    if (!isContainerPid(r.pid)) {
+      into.unattributed++;
+      continue;
+    }
+    into.records++;
+    const name = syscallName(r.arch, r.syscall);
+    if (name === undefined) {
+      if (!into.unnamed.some((u) => u.arch === r.arch && u.syscall === r.syscall)) into.unnamed.push({ arch: r.arch, syscall: r.syscall });
+      continue;
+    }
+    into.syscalls.set(name, (into.syscalls.get(name) ?? 0) + 1);
+    if (RUNTIME_COMM.test(r.comm)) into.runtime.add(name);
+    else into.comms.add(r.comm);
+  }
+  return into;
+}
