@@ -215,9 +215,10 @@ export class DockerodeEngineClient implements EngineClient {
     return this.call('create container', async () => {
       // dockerode would also copy every option into the query string (a ~27 KB URL here, with
       // the inline seccomp profile and -e values, which engine debug logs print): the engine
-      // reads only `name` from the query, the rest from the body
-      const { name, ...body } = options;
-      const c = await this.docker.createContainer({ _query: name === undefined ? {} : { name }, _body: body } as ContainerCreateOptions);
+      // reads only `name` and `platform` from the query, the rest from the body
+      const { name, platform, ...body } = options;
+      const query = { ...(name === undefined ? {} : { name }), ...(platform === undefined ? {} : { platform }) };
+      const c = await this.docker.createContainer({ _query: query, _body: body } as ContainerCreateOptions);
       return { id: c.id, warnings: [] as string[] };
     });
   }

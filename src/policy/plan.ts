@@ -25,7 +25,11 @@ export interface HardeningPlan {
     allowed: string[];
   };
   readOnlyRootFilesystem: boolean;
-  /** tmpfs mounts; options always include noexec,nosuid,nodev unless the policy says otherwise */
+  /**
+   * tmpfs mounts (the policy's, then --tmpfs); options always include nosuid,nodev, and noexec
+   * unless the policy allows exec for that path. The owner (uid=,gid=) is the run's user, added
+   * when the container is created, since an image's own USER is only known then.
+   */
   tmpfs: Array<{ path: string; sizeBytes: number; options: string[] }>;
   resources: {
     memoryBytes: number;

@@ -25,7 +25,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     tmpfs: policy.tmpfs.map((t) => ({
       path: t.path,
       sizeBytes: parseSize(t.size),
-      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev'],
+      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev', ...(t.mode !== undefined ? [`mode=${t.mode}`] : [])],
     })),
     resources: {
       memoryBytes,

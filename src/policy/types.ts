@@ -34,7 +34,8 @@ export interface Policy {
       pids: number;
     };
   };
-  tmpfs: Array<{ path: string; size: string; noexec?: boolean }>;
+  /** owned by the run's uid/gid; noexec unless `noexec: false`; `mode` is octal ("1777") */
+  tmpfs: Array<{ path: string; size: string; noexec?: boolean; mode?: string }>;
   ulimits: Record<string, number | { soft: number; hard: number }>;
   network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
   mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };

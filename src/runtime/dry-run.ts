@@ -46,9 +46,22 @@ export function dryRunOutput(prepared: PreparedRun, options: ContainerCreateOpti
     appArmor: prepared.appArmor.summary,
     user: options.User ?? '',
     createOptions: redactEnv(options),
-    dockerArgv: ['docker', ...toDockerRunArgv(options, seccompFile ? { seccompFile } : {})],
+    dockerArgv: ['docker', ...toDockerRunArgv(options, { ...(seccompFile ? { seccompFile } : {}), ...(prepared.request.cidfile ? { cidfile: prepared.request.cidfile } : {}) })],
   };
   if (seccompFile) out.seccompProfilePath = seccompFile;
+  return out;
+}
+
+/** The neutral run settings (none of them loosen the policy), as the table shows them. */
+function runFlags(o: ContainerCreateOptions): string[] {
+  const out: string[] = [];
+  if (o.WorkingDir) out.push(`workdir ${o.WorkingDir}`);
+  if (o.Entrypoint !== undefined) out.push(`entrypoint ${JSON.stringify(o.Entrypoint)}`);
+  if (o.HostConfig?.Init) out.push('init (docker-init as PID 1)');
+  if (o.StopTimeout !== undefined) out.push(`stop timeout ${o.StopTimeout}s`);
+  if (o.Hostname) out.push(`hostname ${o.Hostname}`);
+  if (o.Healthcheck?.Test) out.push(`health check ${o.Healthcheck.Test.slice(1).join(' ')}${o.Healthcheck.Interval ? ` every ${o.Healthcheck.Interval / 1e9}s` : ''}`);
+  if (o.platform) out.push(`platform ${o.platform}`);
   return out;
 }
 
@@ -75,6 +88,7 @@ function rows(out: DryRunOutput): string[][] {
     ['namespaces', 'pid, ipc, uts private; no devices; not privileged'],
     ['mounts', (h.Mounts ?? []).map((m) => `${m.Source} -> ${m.Target} (${m.ReadOnly ? 'ro' : 'rw'})`).join('\n') || 'none'],
     ['restart', h.RestartPolicy?.Name === 'on-failure' ? `on-failure, at most ${h.RestartPolicy.MaximumRetryCount} restarts` : 'no'],
+    ['run flags', runFlags(out.createOptions).join('\n') || 'none'],
     ['image gate', p.gate.enabled ? `enabled, refuses findings >= ${p.gate.failOn}${p.gate.allowSkip ? ' (--no-gate allowed)' : ''}` : 'disabled'],
   ];
 }

@@ -3,7 +3,9 @@ import { BulkheadError } from '../errors.js';
 import { DockerApiError, type ContainerCreateOptions, type EngineClient } from '../engine/client.js';
 import type { HardeningPlan } from '../policy/plan.js';
 import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
-import { chooseUser, toCreateOptions } from './create-options.js';
+import { chooseUser, toCreateOptions, type TmpfsOwner } from './create-options.js';
+import { readOnlyHintTap, type ReadOnlyHintTap } from './read-only-hint.js';
+import { claimCidfile, writeCidfile } from './cidfile.js';
 import { gateCacheKey, type GateCache } from './gate-cache.js';
 import { uidOfNamedUser } from '../engine/container-user.js';
 import { namedUser } from '../users.js';
@@ -105,13 +107,14 @@ export async function prepareRun(request: RunRequest, settings: RunSettings, dep
 }
 
 /** The create body for a prepared run, given the user the image would run as. */
-export function createOptionsFor(prepared: PreparedRun, imageUser: string | undefined, toolVersion: string): ContainerCreateOptions {
+export function createOptionsFor(prepared: PreparedRun, imageUser: string | undefined, toolVersion: string, tmpfsOwner?: TmpfsOwner): ContainerCreateOptions {
   return toCreateOptions(prepared.plan, prepared.request, {
     planHash: prepared.planHash,
     seccompProfile: prepared.seccompProfile,
     ...(prepared.appArmor.profileName ? { appArmorProfile: prepared.appArmor.profileName } : {}),
     user: chooseUser(prepared.plan, imageUser, prepared.request.user),
     toolVersion,
+    ...(tmpfsOwner ? { tmpfsOwner } : {}),
   });
 }
 
@@ -181,6 +184,12 @@ async function createAsNonRoot(engine: EngineClient, prepared: PreparedRun, imag
   const { id } = await engine.createContainer(options);
   const name = namedUser(options.User);
   if (name === undefined) return id;
+  const recreateOwned = async (uid: number): Promise<string> => {
+    // the tmpfs roots belong to the run's user: known only now for a named USER
+    if (prepared.plan.tmpfs.length === 0) return id;
+    await removeQuietly(engine, id);
+    return (await engine.createContainer(createOptionsFor(prepared, imageUser, toolVersion, { uid }))).id;
+  };
   let uid: number | undefined;
   try {
     uid = await uidOfNamedUser(engine, id, name);
@@ -188,7 +197,8 @@ async function createAsNonRoot(engine: EngineClient, prepared: PreparedRun, imag
     await removeQuietly(engine, id);
     throw err;
   }
-  if (uid !== 0) return id;
+  if (uid === undefined) return id;
+  if (uid !== 0) return recreateOwned(uid);
   await removeQuietly(engine, id);
   const requested = prepared.request.user;
   if (requested !== undefined && requested !== '') {
@@ -239,7 +249,16 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     }
   }
 
+  if (request.cidfile !== undefined) claimCidfile(request.cidfile);
   const id = await createAsNonRoot(engine, prepared, imageUser, io, deps.toolVersion);
+  if (request.cidfile !== undefined) {
+    try {
+      writeCidfile(request.cidfile, id);
+    } catch (err) {
+      await removeQuietly(engine, id);
+      throw err;
+    }
+  }
   // nothing starts before this check; its round trip overlaps with attaching
   const sameImage = auditedImageId === undefined ? Promise.resolve() : checkSameImage(engine, id, auditedImageId, request);
 
@@ -254,16 +273,18 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     return 0;
   }
 
+  // the container's output passes through as is; a read-only-filesystem error in it is noted
+  const hint: ReadOnlyHintTap = readOnlyHintTap(io.stdout, io.stderr);
   let attached;
   try {
-    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr, stdin: request.interactive, tty: request.tty })]);
+    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: hint.stdout, stderr: hint.stderr, stdin: request.interactive, tty: request.tty })]);
   } catch (err) {
     if (request.remove) await removeQuietly(engine, id);
     throw err;
   }
 
   const signals = deps.signals ?? process;
-  const grace = deps.stopGraceMs ?? 10_000;
+  const grace = deps.stopGraceMs ?? (request.stopTimeout !== undefined ? request.stopTimeout * 1000 : 10_000);
   let killTimer: NodeJS.Timeout | undefined;
   let forwarded = 0;
   const forward = (signal: NodeJS.Signals) => {
@@ -313,6 +334,8 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     // let the last output drain, but never hang on a stream the engine keeps open
     await Promise.race([attached.done, new Promise((r) => setTimeout(r, 2000).unref())]);
     if (result.Error?.Message) io.stderr.write(`bulkhead: ${result.Error.Message}\n`);
+    const advice = result.StatusCode !== 0 ? hint.advice(prepared.plan.tmpfs.map((t) => t.path)) : undefined;
+    if (advice) io.stderr.write(`bulkhead: ${advice}\n`);
     return result.StatusCode;
   } finally {
     input?.stop();
