@@ -10,6 +10,8 @@ import {
   type ContainerCreateOptions,
   type EngineClient,
   type EngineVersion,
+  type PullOptions,
+  type PullProgress,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -188,6 +190,32 @@ export class DockerodeEngineClient implements EngineClient {
       for await (const chunk of res) body += String(chunk);
       const errLine = body.split('\n').find((l) => l.includes('"error"'));
       if (errLine) throw Object.assign(new Error((JSON.parse(errLine) as { error: string }).error), { statusCode: 500 });
+    });
+  }
+  pullImage(ref: string, options: PullOptions = {}): Promise<void> {
+    return this.call(`pull ${ref}`, async () => {
+      const query: Record<string, unknown> = { fromImage: ref, ...(options.platform ? { platform: options.platform } : {}) };
+      const stream = (await this.docker.createImage({
+        ...query,
+        ...(options.auth ? { authconfig: options.auth } : {}),
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      } as Parameters<Dockerode['createImage']>[0])) as unknown as Readable;
+      // the engine reports a failed pull inside its JSON stream, after a 200
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (err: Error | null) => (err ? reject(err) : resolve()),
+          (event: PullProgress & { error?: string; errorDetail?: { message?: string } }) => {
+            if (event.error !== undefined) {
+              stream.destroy();
+              const message = event.errorDetail?.message ?? event.error;
+              reject(Object.assign(new Error(message), { statusCode: /not found|manifest unknown|does not exist/i.test(message) ? 404 : 500 }));
+              return;
+            }
+            options.onProgress?.(event);
+          },
+        );
+      });
     });
   }
   listContainers(options: { all?: boolean; labels?: string[] } = {}) {

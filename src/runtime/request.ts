@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 import { BulkheadError } from '../errors.js';
 import { parseCpus, parsePositiveInt, parseSize } from './units.js';
+import { PULL_MODES, type PullMode } from './pull.js';
 
 /** A bind mount or a named volume asked for with -v or --mount. */
 export interface MountRequest {
@@ -84,6 +85,8 @@ export interface RunRequest {
   cidfile?: string;
   /** os/arch[/variant] the image must be for */
   platform?: string;
+  /** --pull: missing (default), always, never */
+  pull?: PullMode;
 }
 
 export function emptyRequest(image: string, command: string[] = []): RunRequest {
@@ -306,6 +309,7 @@ export interface RunFlags {
   healthInterval?: string;
   cidfile?: string;
   platform?: string;
+  pull?: string;
 }
 
 /** Flags -> RunRequest; malformed values are usage errors (exit 123), policy checks come later. */
@@ -373,6 +377,10 @@ export function buildRunRequest(image: string, command: string[], flags: RunFlag
   if (flags.platform !== undefined) {
     if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(flags.platform)) throw new BulkheadError('usage', `--platform ${flags.platform}: expected os/arch[/variant], e.g. linux/amd64`);
     request.platform = flags.platform;
+  }
+  if (flags.pull !== undefined) {
+    if (!(PULL_MODES as string[]).includes(flags.pull)) throw new BulkheadError('usage', `--pull ${flags.pull}: expected missing, always or never`);
+    request.pull = flags.pull as PullMode;
   }
   return request;
 }

@@ -11,6 +11,7 @@ import { uidOfNamedUser } from '../engine/container-user.js';
 import { namedUser } from '../users.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
+import { ensureImage } from './pull.js';
 
 /** The policy side the runtime needs (src/policy, src/profiles), injected so tests can substitute plans. */
 export interface PolicyServices {
@@ -159,18 +160,14 @@ async function checkSameImage(engine: EngineClient, containerId: string, audited
   }
 }
 
-/** Connects and inspects the image; an unknown image is 'not-found' (exit 119), never pulled. */
-async function reachEngine(imageRef: string, url: string | undefined, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
+/**
+ * Connects, then makes sure the image is there as --pull says (missing by default, like docker
+ * run) and inspects it: the id returned is what the gate audits, never the tag.
+ */
+async function reachEngine(request: RunRequest, url: string | undefined, io: RunIo, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
   const engine = await deps.connectEngine(url);
-  try {
-    const image = await engine.inspectImage(imageRef);
-    return { engine, imageUser: image.Config?.User, imageId: image.Id };
-  } catch (err) {
-    if (err instanceof DockerApiError && err.statusCode === 404) {
-      throw new BulkheadError('not-found', `image ${imageRef} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
-    }
-    throw err;
-  }
+  const image = await ensureImage(engine, request.image, request.pull ?? 'missing', { stderr: io.stderr, env: io.env }, request.platform ? { platform: request.platform } : {});
+  return { engine, imageUser: image.Config?.User, imageId: image.Id };
 }
 
 /**
@@ -229,7 +226,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   }
   // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
   // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
-  const reached = reachEngine(request.image, engineUrlFrom(settings, io.env), deps);
+  const reached = reachEngine(request, engineUrlFrom(settings, io.env), io, deps);
   reached.catch(() => undefined);
   // a turn of the event loop: an answered ping lets the image inspect go out before the policy work
   await new Promise((resolve) => setImmediate(resolve));
