@@ -67,6 +67,12 @@ export interface HardeningPlan {
     deniedHostPaths: string[];
   };
   restart: { policy: 'no' | 'on-failure'; maxRetries: number };
+  sandbox: {
+    /** the user-space kernel asked for */
+    runtime: 'gvisor';
+    /** required: refuse where the engine has no gVisor runtime; preferred: warn and use runc; off: runc */
+    mode: 'required' | 'preferred' | 'off';
+  };
   gate: {
     /** audit the image before running it */
     enabled: boolean;

@@ -62,6 +62,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
       policy.restartPolicy.name === 'no'
         ? { policy: 'no', maxRetries: 0 }
         : { policy: 'on-failure', maxRetries: policy.restartPolicy.maximumRetryCount },
+    sandbox: { runtime: policy.sandbox.runtime, mode: policy.sandbox.mode },
     gate: {
       enabled: policy.gate.enabled,
       failOn: policy.gate.failOn,

@@ -40,6 +40,8 @@ export interface Policy {
   network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
   mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };
   restartPolicy: { name: 'no' | 'on-failure'; maximumRetryCount: number };
+  /** gVisor: required refuses where the engine has no runsc runtime, preferred warns, off uses runc */
+  sandbox: { runtime: 'gvisor'; mode: 'required' | 'preferred' | 'off' };
   gate: {
     enabled: boolean;
     failOn: Severity;

@@ -8,6 +8,8 @@ export const LABEL_POLICY = 'io.bulkhead.policy';
 export const LABEL_PLAN_HASH = 'io.bulkhead.plan-hash';
 export const LABEL_PLAN = 'io.bulkhead.plan';
 export const LABEL_VERSION = 'io.bulkhead.version';
+/** the OCI runtime chosen for the run: runc, or the gVisor runtime's name */
+export const LABEL_RUNTIME = 'io.bulkhead.runtime';
 
 /** What has been derived from the plan outside this pure function (hash, profiles, image user). */
 export interface RenderedPlan {
@@ -24,6 +26,8 @@ export interface RenderedPlan {
    * directly; a named image USER is resolved from the image's /etc/passwd by the runtime.
    */
   tmpfsOwner?: TmpfsOwner;
+  /** HostConfig.Runtime (a gVisor runtime), and the label value; runc when absent */
+  runtime?: string;
 }
 
 export interface TmpfsOwner {
@@ -92,6 +96,7 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       [LABEL_PLAN_HASH]: rendered.planHash,
       [LABEL_PLAN]: JSON.stringify(plan),
       [LABEL_VERSION]: rendered.toolVersion,
+      [LABEL_RUNTIME]: rendered.runtime ?? 'runc',
     },
     Tty: request.tty,
     OpenStdin: request.interactive,
@@ -122,6 +127,7 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       PortBindings: bindings,
       AutoRemove: request.remove,
       ...(request.init ? { Init: true } : {}),
+      ...(rendered.runtime ? { Runtime: rendered.runtime } : {}),
     },
   };
   if (request.workdir !== undefined) options.WorkingDir = request.workdir;

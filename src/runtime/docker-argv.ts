@@ -21,6 +21,7 @@ export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccom
   if (options.WorkingDir) argv.push('--workdir', options.WorkingDir);
   if (options.Entrypoint !== undefined) argv.push('--entrypoint', (Array.isArray(options.Entrypoint) ? options.Entrypoint : [options.Entrypoint]).join(' '));
   if (h.Init) argv.push('--init');
+  if (h.Runtime) argv.push('--runtime', h.Runtime);
   if (options.StopTimeout !== undefined) argv.push('--stop-timeout', String(options.StopTimeout));
   const hc = options.Healthcheck;
   if (hc?.Test?.[0] === 'CMD-SHELL' && hc.Test[1] !== undefined) {

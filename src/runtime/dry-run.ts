@@ -8,11 +8,16 @@ import type { PreparedRun } from './run.js';
 import { toDockerRunArgv, shellQuote } from './docker-argv.js';
 import { formatCpus, formatSize } from './units.js';
 
+/** What the plan means under gVisor, measured (docs/run.md): never claim what it does not enforce. */
+export const GVISOR_NOTE = 'under gVisor the seccomp profile filters the Sentry\'s syscalls (--oci-seccomp), capabilities, no-new-privileges, the read-only root and network none hold; cgroup limits apply to the whole sandbox; AppArmor is not applied inside it';
+
 export interface DryRunOutput {
   policy: { name: string; source: string };
   planHash: string;
   plan: PreparedRun['plan'];
   appArmor: string;
+  /** runc, or the gVisor runtime and what it holds differently */
+  sandbox: string;
   /** the user before the image is inspected; an image's own non-root USER is kept at run time */
   user: string;
   /** the Engine API create body, env values redacted */
@@ -44,6 +49,7 @@ export function dryRunOutput(prepared: PreparedRun, options: ContainerCreateOpti
     planHash: prepared.planHash,
     plan: prepared.plan,
     appArmor: prepared.appArmor.summary,
+    sandbox: prepared.plan.sandbox.mode === 'off' ? prepared.sandbox.summary : `${prepared.sandbox.summary}; ${GVISOR_NOTE}`,
     user: options.User ?? '',
     createOptions: redactEnv(options),
     dockerArgv: ['docker', ...toDockerRunArgv(options, { ...(seccompFile ? { seccompFile } : {}), ...(prepared.request.cidfile ? { cidfile: prepared.request.cidfile } : {}) })],
@@ -85,6 +91,7 @@ function rows(out: DryRunOutput): string[][] {
     ['seccomp', p.seccomp.mode === 'generated' ? `generated profile${p.seccomp.allowGroups.length ? ` (+ ${p.seccomp.allowGroups.join(', ')})` : ''}` : "the engine's default profile"],
     ['apparmor', `${p.apparmor.mode}: ${out.appArmor}`],
     ['network', `${p.network.mode}${p.network.allowPublish ? `; -p binds ${p.network.publishHostIp} by default` : '; -p refused'}`],
+    ['runtime', out.sandbox],
     ['namespaces', 'pid, ipc, uts private; no devices; not privileged'],
     ['mounts', (h.Mounts ?? []).map((m) => `${m.Source} -> ${m.Target} (${m.ReadOnly ? 'ro' : 'rw'})`).join('\n') || 'none'],
     ['restart', h.RestartPolicy?.Name === 'on-failure' ? `on-failure, at most ${h.RestartPolicy.MaximumRetryCount} restarts` : 'no'],

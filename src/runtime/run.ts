@@ -12,6 +12,7 @@ import { namedUser } from '../users.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
 import { ensureImage } from './pull.js';
+import { decideSandbox, type EngineRuntimes, type SandboxDecision } from './sandbox.js';
 
 /** The policy side the runtime needs (src/policy, src/profiles), injected so tests can substitute plans. */
 export interface PolicyServices {
@@ -83,6 +84,8 @@ export interface PreparedRun {
   planHash: string;
   seccompProfile?: unknown;
   appArmor: AppArmorDecision;
+  /** runc or gVisor; at prepare time an assumption, settled once the engine's runtimes are read */
+  sandbox: SandboxDecision;
   request: RunRequest;
 }
 
@@ -101,6 +104,7 @@ export async function prepareRun(request: RunRequest, settings: RunSettings, dep
     plan,
     planHash: deps.policy.planHash(plan),
     appArmor,
+    sandbox: decideSandbox(plan, undefined),
     request,
   };
   if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan);
@@ -116,6 +120,7 @@ export function createOptionsFor(prepared: PreparedRun, imageUser: string | unde
     user: chooseUser(prepared.plan, imageUser, prepared.request.user),
     toolVersion,
     ...(tmpfsOwner ? { tmpfsOwner } : {}),
+    ...(prepared.sandbox.runtime ? { runtime: prepared.sandbox.runtime } : {}),
   });
 }
 
@@ -233,6 +238,11 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   const prepared = await prepareRun(request, settings, deps, { load: true });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
   const { engine, imageUser, imageId } = await reached;
+  if (prepared.plan.sandbox.mode !== 'off') {
+    const info = await engine.info();
+    prepared.sandbox = decideSandbox(prepared.plan, (info.Runtimes ?? {}) as EngineRuntimes);
+    if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
+  }
 
   let auditedImageId: string | undefined;
   if (prepared.plan.gate.enabled && !request.noGate) {
