@@ -18,7 +18,8 @@ import { decideSandbox, type EngineRuntimes, type SandboxDecision } from './sand
 export interface PolicyServices {
   loadPolicy(ref: string | undefined, options: { cwd: string }): Promise<{ name: string; source: string; plan: HardeningPlan }>;
   planHash(plan: HardeningPlan): string;
-  toSeccompProfile(plan: HardeningPlan): unknown;
+  /** `gvisor`: the profile as runsc --oci-seccomp enforces it */
+  toSeccompProfile(plan: HardeningPlan, target?: { gvisor?: boolean }): unknown;
   toAppArmorProfile(plan: HardeningPlan): string;
 }
 
@@ -107,7 +108,7 @@ export async function prepareRun(request: RunRequest, settings: RunSettings, dep
     sandbox: decideSandbox(plan, undefined),
     request,
   };
-  if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan);
+  if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan, prepared.sandbox.runtime ? { gvisor: true } : {});
   return prepared;
 }
 
@@ -242,6 +243,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     const info = await engine.info();
     prepared.sandbox = decideSandbox(prepared.plan, (info.Runtimes ?? {}) as EngineRuntimes);
     if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
+    if (prepared.plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, prepared.sandbox.runtime ? { gvisor: true } : {});
   }
 
   let auditedImageId: string | undefined;
