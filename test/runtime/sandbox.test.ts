@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BulkheadError } from '../../src/errors.js';
+import type { BulkheadError } from '../../src/errors.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { toSeccompProfile } from '../../src/profiles/seccomp.js';
 import { decideSandbox, gvisorRuntimes } from '../../src/runtime/sandbox.js';
