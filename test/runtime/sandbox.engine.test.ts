@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as runCliWithEnv } from '../helpers/cli.js';
@@ -77,12 +77,25 @@ describe('--policy sandboxed runs inside gVisor, seen from inside', () => {
     expect(facts.NoNewPrivs).toBeUndefined();
     expect(facts.unshare).toMatch(/not permitted/i);
   });
-  // measured: killed every time, but after 2 to 40 s of reclaim on this 2-core host
-  it('the memory limit holds for the sandbox as a whole: a hog is killed (137)', async () => {
-    const r = await runCli(['run', '--rm', '--label', LABEL, '--policy', 'sandboxed', TEST_IMAGE, '--', 'sh', '-c', 'x=$(head -c 400000000 /dev/zero | tr "\\0" a); echo survived ${#x}']);
-    expect(r.code).toBe(137);
-    expect(r.stdout).not.toContain('survived');
-  }, 150_000);
+  // measured: killed (137), but after 2 to 40 s of reclaim alone and longer under load; so the
+  // test checks that the hog never gets its memory: the sandbox's peak stays within the limit
+  it('the memory limit holds for the sandbox as a whole: a hog never gets past it', async () => {
+    const r = await runCli(['run', '-d', '--label', LABEL, '--name', 'untrusted-sandbox-hog', '--policy', 'sandboxed', TEST_IMAGE, '--', 'sh', '-c', 'x=$(head -c 400000000 /dev/zero | tr "\\0" a); echo survived ${#x}']);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    let state = '';
+    for (let i = 0; i < 60 && !state.startsWith('exited'); i++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      state = docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', id]);
+    }
+    const peakFile = `/sys/fs/cgroup/memory/docker/${id}/memory.max_usage_in_bytes`;
+    const peak = existsSync(peakFile) ? Number(readFileSync(peakFile, 'utf8')) : undefined;
+    const logs = docker(['logs', id]);
+    docker(['rm', '-f', id], { allowFail: true });
+    expect(logs).not.toContain('survived');
+    if (state.startsWith('exited')) expect(state).toBe('exited 137');
+    else expect(peak).toBeLessThanOrEqual(256 * 1024 * 1024);
+  }, 120_000);
   it('the container is labelled with the runtime and runs under it', async () => {
     const r = await runCli(['run', '-d', '--label', LABEL, '--name', 'untrusted-sandbox-label', '--policy', 'sandboxed', TEST_IMAGE, '--', 'sleep', '30']);
     expect(r.code, r.stderr).toBe(0);
