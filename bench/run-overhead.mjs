@@ -88,3 +88,37 @@ console.log(`  median ratio    ${ratio.toFixed(3)}  (ratio of medians ${(median(
 console.log(`  node floor      median ${fmt(median(floor))}  (min ${fmt(Math.min(...floor))}): node startup + create/start/wait only, median ratio ${median(floorRatios).toFixed(3)}`);
 console.log(`bulkhead --version`);
 console.log(`  median ${fmt(median(version))}  (bare node -e 0: ${fmt(median(bareNode))}; target < 150 ms: ${median(version) < 150 ? 'met' : 'NOT met'})`);
+
+// gVisor, where the engine has runsc registered: bulkhead run --policy sandboxed against the
+// docker run with the same flags (--runtime runsc included), and gVisor against runc
+const runtimes = spawnSync('docker', ['info', '--format', '{{json .Runtimes}}'], { encoding: 'utf8' }).stdout ?? '';
+if (!runtimes.includes('runsc')) {
+  console.log('gVisor: no runsc runtime registered with the engine (scripts/engine registers it); not measured');
+} else {
+  const gArgs = [bin, 'run', '--rm', '--label', label, '--policy', 'sandboxed', image, '--', 'true'];
+  const gDry = JSON.parse(timed('node', [bin, 'run', '--dry-run', '--format', 'json', ...gArgs.slice(2)]).stdout);
+  const gDocker = gDry.dockerArgv.slice(1);
+  for (let i = 0; i < 2; i++) {
+    timed('node', gArgs);
+    timed('docker', gDocker);
+  }
+  const gb = [];
+  const gd = [];
+  const rd = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      gb.push(timed('node', gArgs).ms);
+      gd.push(timed('docker', gDocker).ms);
+    } else {
+      gd.push(timed('docker', gDocker).ms);
+      gb.push(timed('node', gArgs).ms);
+    }
+    rd.push(timed('docker', dockerArgs).ms);
+  }
+  const gRatio = median(gb.map((b, i) => b / gd[i]));
+  console.log(`bulkhead run --policy sandboxed vs docker run --runtime runsc, same flags (${runs} alternating runs each)`);
+  console.log(`  docker run --runtime runsc  median ${fmt(median(gd))}  (min ${fmt(Math.min(...gd))})`);
+  console.log(`  bulkhead run (gVisor)       median ${fmt(median(gb))}  (min ${fmt(Math.min(...gb))})`);
+  console.log(`  median ratio                ${gRatio.toFixed(3)}  (target <= 1.10: ${gRatio <= 1.1 ? 'met' : 'NOT met'})`);
+  console.log(`  gVisor vs runc (docker run, untrusted flags on runc)  ${(median(gd) / median(rd)).toFixed(3)}  (runc median ${fmt(median(rd))})`);
+}

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'refused' // the policy (or the host's inability to enforce it) refuses the request
   | 'gate' // the audit-then-run gate refused the image
   | 'not-found' // an image, container or file that does not exist
+  | 'pull' // an image could not be pulled (registry down, unknown image or tag, denied)
   | 'engine-unreachable' // no Docker engine answered
   | 'engine' // the engine answered with an error
   | 'internal';

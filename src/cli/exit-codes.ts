@@ -15,6 +15,8 @@ export const ExitCode = {
   /** audit: the Docker engine could not be reached */
   auditEngineUnreachable: 3,
 
+  /** run, pull: the image could not be pulled (registry unreachable, unknown image or tag, denied) */
+  runPullFailed: 117,
   /** run: the audit-then-run gate found issues at or above the policy's threshold */
   runGateRefused: 118,
   /** run: the image does not exist in the engine */

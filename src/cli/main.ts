@@ -11,6 +11,7 @@ type Registrar = (program: Command, ctx: CliContext) => void;
  */
 const COMMANDS: Record<string, () => Promise<Registrar>> = {
   run: async () => (await import('./commands/run.js')).registerRun,
+  pull: async () => (await import('./commands/pull.js')).registerPull,
   policy: async () => (await import('./commands/policy.js')).registerPolicy,
   profile: async () => (await import('./commands/profile.js')).registerProfile,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
@@ -44,6 +45,7 @@ const runCodes: Record<ErrorKind, number> = {
   refused: ExitCode.runRefused,
   gate: ExitCode.runGateRefused,
   'not-found': ExitCode.runImageNotFound,
+  pull: ExitCode.runPullFailed,
   'engine-unreachable': ExitCode.runEngineUnreachable,
   engine: ExitCode.runFailed,
   internal: ExitCode.runFailed,
@@ -56,6 +58,7 @@ const auditCodes: Record<ErrorKind, number> = {
   refused: ExitCode.auditUsage,
   gate: ExitCode.findings,
   'not-found': ExitCode.auditUsage,
+  pull: ExitCode.auditUsage,
   'engine-unreachable': ExitCode.auditEngineUnreachable,
   engine: ExitCode.auditEngineUnreachable,
   internal: ExitCode.auditUsage,
@@ -86,7 +89,7 @@ export async function buildProgram(ctx: CliContext, argv: string[] = []): Promis
 
 /** Runs the CLI and returns the exit code; only bin/bulkhead.js sets process.exitCode. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const ctx: CliContext = { io, exitCode: 0, family: argv[0] === 'run' ? 'run' : 'audit' };
+  const ctx: CliContext = { io, exitCode: 0, family: argv[0] === 'run' || argv[0] === 'pull' ? 'run' : 'audit' };
   const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

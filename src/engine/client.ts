@@ -46,6 +46,21 @@ export interface ContainerStatsSample {
   pids_stats?: { current?: number; limit?: number };
 }
 
+/** One line of the engine's pull progress stream. */
+export interface PullProgress {
+  id?: string;
+  status?: string;
+  progressDetail?: { current?: number; total?: number };
+}
+
+export interface PullOptions {
+  /** X-Registry-Auth; never logged */
+  auth?: { username?: string; password?: string; identitytoken?: string; serveraddress: string };
+  platform?: string;
+  onProgress?: (event: PullProgress) => void;
+  signal?: AbortSignal;
+}
+
 export interface AttachedStreams {
   /** resolves when both output streams have ended */
   done: Promise<void>;
@@ -72,6 +87,11 @@ export interface EngineClient {
   exportImage(ref: string): Promise<Readable>;
   /** POST /images/load */
   loadImage(tar: Readable): Promise<void>;
+  /**
+   * POST /images/create?fromImage=REF: resolves once the engine reports the pull complete;
+   * an error in the progress stream (unknown tag, registry down, denied) rejects with status 404/500.
+   */
+  pullImage(ref: string, options?: PullOptions): Promise<void>;
 
   /** GET /networks, optionally only those of one driver (e.g. "overlay") */
   listNetworks(options?: { driver?: string }): Promise<NetworkSummary[]>;

@@ -13,6 +13,8 @@ import {
   type EngineVersion,
   type NetworkSummary,
   type ContainerStatsSample,
+  type PullOptions,
+  type PullProgress,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
 
@@ -197,6 +199,33 @@ export class DockerodeEngineClient implements EngineClient {
     const filters = options.driver ? JSON.stringify({ driver: [options.driver] }) : undefined;
     return this.call('list networks', async () => ((await this.docker.listNetworks(filters ? { filters } : {})) as unknown as NetworkSummary[]) ?? []);
   }
+
+  pullImage(ref: string, options: PullOptions = {}): Promise<void> {
+    return this.call(`pull ${ref}`, async () => {
+      const query: Record<string, unknown> = { fromImage: ref, ...(options.platform ? { platform: options.platform } : {}) };
+      const stream = (await this.docker.createImage({
+        ...query,
+        ...(options.auth ? { authconfig: options.auth } : {}),
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      } as Parameters<Dockerode['createImage']>[0])) as unknown as Readable;
+      // the engine reports a failed pull inside its JSON stream, after a 200
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (err: Error | null) => (err ? reject(err) : resolve()),
+          (event: PullProgress & { error?: string; errorDetail?: { message?: string } }) => {
+            if (event.error !== undefined) {
+              stream.destroy();
+              const message = event.errorDetail?.message ?? event.error;
+              reject(Object.assign(new Error(message), { statusCode: /not found|manifest unknown|does not exist/i.test(message) ? 404 : 500 }));
+              return;
+            }
+            options.onProgress?.(event);
+          },
+        );
+      });
+    });
+  }
   listContainers(options: { all?: boolean; labels?: string[] } = {}) {
     const filters = options.labels?.length ? JSON.stringify({ label: options.labels }) : undefined;
     return this.call('list containers', () => this.docker.listContainers({ all: options.all ?? false, ...(filters ? { filters } : {}) }));
@@ -231,9 +260,10 @@ export class DockerodeEngineClient implements EngineClient {
     return this.call('create container', async () => {
       // dockerode would also copy every option into the query string (a ~27 KB URL here, with
       // the inline seccomp profile and -e values, which engine debug logs print): the engine
-      // reads only `name` from the query, the rest from the body
-      const { name, ...body } = options;
-      const c = await this.docker.createContainer({ _query: name === undefined ? {} : { name }, _body: body } as ContainerCreateOptions);
+      // reads only `name` and `platform` from the query, the rest from the body
+      const { name, platform, ...body } = options;
+      const query = { ...(name === undefined ? {} : { name }), ...(platform === undefined ? {} : { platform }) };
+      const c = await this.docker.createContainer({ _query: query, _body: body } as ContainerCreateOptions);
       return { id: c.id, warnings: [] as string[] };
     });
   }

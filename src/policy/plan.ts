@@ -25,7 +25,11 @@ export interface HardeningPlan {
     allowed: string[];
   };
   readOnlyRootFilesystem: boolean;
-  /** tmpfs mounts; options always include noexec,nosuid,nodev unless the policy says otherwise */
+  /**
+   * tmpfs mounts (the policy's, then --tmpfs); options always include nosuid,nodev, and noexec
+   * unless the policy allows exec for that path. The owner (uid=,gid=) is the run's user, added
+   * when the container is created, since an image's own USER is only known then.
+   */
   tmpfs: Array<{ path: string; sizeBytes: number; options: string[] }>;
   resources: {
     memoryBytes: number;
@@ -65,6 +69,12 @@ export interface HardeningPlan {
     deniedHostPaths: string[];
   };
   restart: { policy: 'no' | 'on-failure'; maxRetries: number };
+  sandbox: {
+    /** the user-space kernel asked for */
+    runtime: 'gvisor';
+    /** required: refuse where the engine has no gVisor runtime; preferred: warn and use runc; off: runc */
+    mode: 'required' | 'preferred' | 'off';
+  };
   gate: {
     /** audit the image before running it */
     enabled: boolean;

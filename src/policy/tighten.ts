@@ -44,6 +44,9 @@ export const TIGHTENING: Readonly<Record<string, Tightening>> = {
   'mounts.deniedHostPaths': { kind: 'superset' },
   'restartPolicy.name': { kind: 'order', order: ['no', 'on-failure'] },
   'restartPolicy.maximumRetryCount': { kind: 'custom', name: 'retryCount' },
+  'sandbox.mode': { kind: 'order', order: ['required', 'preferred', 'off'] },
+  // one runtime today; another sandbox would need its own order
+  'sandbox.runtime': { kind: 'order', order: ['gvisor'] },
   'gate.enabled': { kind: 'true-is-tighter' },
   // failing on a lower severity is stricter
   'gate.failOn': { kind: 'order', order: SEVERITIES },

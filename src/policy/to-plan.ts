@@ -25,7 +25,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
     tmpfs: policy.tmpfs.map((t) => ({
       path: t.path,
       sizeBytes: parseSize(t.size),
-      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev', ...(t.uid !== undefined ? [`uid=${t.uid}`] : []), ...(t.gid !== undefined ? [`gid=${t.gid}`] : [])],
+      options: [t.noexec === false ? 'exec' : 'noexec', 'nosuid', 'nodev', ...(t.mode !== undefined ? [`mode=${t.mode}`] : []), ...(t.uid !== undefined ? [`uid=${t.uid}`] : []), ...(t.gid !== undefined ? [`gid=${t.gid}`] : [])],
     })),
     resources: {
       memoryBytes,
@@ -63,6 +63,7 @@ export function toHardeningPlan(policy: Policy, name: string): HardeningPlan {
       policy.restartPolicy.name === 'no'
         ? { policy: 'no', maxRetries: 0 }
         : { policy: 'on-failure', maxRetries: policy.restartPolicy.maximumRetryCount },
+    sandbox: { runtime: policy.sandbox.runtime, mode: policy.sandbox.mode },
     gate: {
       enabled: policy.gate.enabled,
       failOn: policy.gate.failOn,

@@ -34,11 +34,14 @@ export interface Policy {
       pids: number;
     };
   };
-  tmpfs: Array<{ path: string; size: string; noexec?: boolean; uid?: number; gid?: number }>;
+  /** owned by the run's uid/gid under bulkhead run (uid/gid where no run user applies); noexec unless `noexec: false`; `mode` is octal ("1777") */
+  tmpfs: Array<{ path: string; size: string; noexec?: boolean; mode?: string; uid?: number; gid?: number }>;
   ulimits: Record<string, number | { soft: number; hard: number }>;
   network: { mode: 'none' | 'bridge'; allowPublish: boolean; publishHostIp: string };
   mounts: { allowReadWrite: boolean; deniedHostPaths: string[] };
   restartPolicy: { name: 'no' | 'on-failure'; maximumRetryCount: number };
+  /** gVisor: required refuses where the engine has no runsc runtime, preferred warns, off uses runc */
+  sandbox: { runtime: 'gvisor'; mode: 'required' | 'preferred' | 'off' };
   gate: {
     enabled: boolean;
     failOn: Severity;

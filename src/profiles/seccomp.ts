@@ -40,7 +40,12 @@ export interface SeccompArg {
  * optional groups the plan names, and a few syscalls only with safe arguments. Pure.
  * (The plan's seccomp.mode decides whether the runtime uses this or the engine's default.)
  */
-export function toSeccompProfile(plan: HardeningPlan): SeccompProfile {
+/** Where the profile is enforced: by the host kernel (runc), or by gVisor's runsc with --oci-seccomp. */
+export interface SeccompTarget {
+  gvisor?: boolean;
+}
+
+export function toSeccompProfile(plan: HardeningPlan, target: SeccompTarget = {}): SeccompProfile {
   const groups = Object.entries(SYSCALL_GROUPS as Record<string, SyscallGroup>);
   const unknown = plan.seccomp.allowGroups.filter((g) => !(SYSCALL_GROUPS as Record<string, SyscallGroup>)[g]?.optional);
   if (unknown.length) throw new RangeError(`unknown optional syscall group(s): ${unknown.join(', ')}`);
@@ -71,7 +76,14 @@ export function toSeccompProfile(plan: HardeningPlan): SeccompProfile {
     args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
     comment: 'clone: only without namespace flags',
   });
-  rules.push({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS, comment: 'clone3: ENOSYS so libc falls back to clone' });
+  if (target.gvisor) {
+    // runsc (20221219) answers an errnoRet rule with EPERM, not the errno asked for (measured), so
+    // glibc would not fall back to clone and no thread could start; clone3 is served by gVisor's
+    // own kernel there, which is the boundary, not the host's
+    rules.push({ names: ['clone3'], action: 'SCMP_ACT_ALLOW', comment: 'clone3: allowed under gVisor (errnoRet is not honoured by runsc)' });
+  } else {
+    rules.push({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS, comment: 'clone3: ENOSYS so libc falls back to clone' });
+  }
   return {
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: EPERM,

@@ -8,6 +8,8 @@ export const LABEL_POLICY = 'io.bulkhead.policy';
 export const LABEL_PLAN_HASH = 'io.bulkhead.plan-hash';
 export const LABEL_PLAN = 'io.bulkhead.plan';
 export const LABEL_VERSION = 'io.bulkhead.version';
+/** the OCI runtime chosen for the run: runc, or the gVisor runtime's name */
+export const LABEL_RUNTIME = 'io.bulkhead.runtime';
 
 /** What has been derived from the plan outside this pure function (hash, profiles, image user). */
 export interface RenderedPlan {
@@ -19,6 +21,25 @@ export interface RenderedPlan {
   /** "uid:gid" or the image's own non-root user, from chooseUser */
   user: string;
   toolVersion: string;
+  /**
+   * who owns the tmpfs roots: the run's uid (and gid) once known. A numeric user gives it
+   * directly; a named image USER is resolved from the image's /etc/passwd by the runtime.
+   */
+  tmpfsOwner?: TmpfsOwner;
+  /** HostConfig.Runtime (a gVisor runtime), and the label value; runc when absent */
+  runtime?: string;
+}
+
+export interface TmpfsOwner {
+  uid: number;
+  gid?: number;
+}
+
+/** "1000:1000" -> {uid, gid}; "1000" -> {uid}; a name -> undefined (resolved later). */
+export function numericOwner(user: string): TmpfsOwner | undefined {
+  const m = /^([0-9]+)(?::([0-9]+))?$/.exec(user.trim());
+  if (!m) return undefined;
+  return m[2] === undefined ? { uid: Number(m[1]) } : { uid: Number(m[1]), gid: Number(m[2]) };
 }
 
 /**
@@ -32,8 +53,13 @@ export function chooseUser(plan: HardeningPlan, imageUser: string | undefined, r
   return `${plan.user.uid}:${plan.user.gid}`;
 }
 
-export function tmpfsOptions(t: HardeningPlan['tmpfs'][number]): string {
-  return [...t.options.filter((o) => !o.startsWith('size=')), `size=${t.sizeBytes}`].join(',');
+/**
+ * docker's tmpfs options for one entry. Without uid=/gid= the tmpfs root copies the image
+ * directory's owner (usually root 0755), which a non-root run cannot write to.
+ */
+export function tmpfsOptions(t: HardeningPlan['tmpfs'][number], owner?: TmpfsOwner): string {
+  const own = owner === undefined ? [] : [`uid=${owner.uid}`, ...(owner.gid !== undefined ? [`gid=${owner.gid}`] : [])];
+  return [...t.options.filter((o) => !/^(size|uid|gid)=/.test(o)), ...own, `size=${t.sizeBytes}`].join(',');
 }
 
 /**
@@ -70,6 +96,7 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       [LABEL_PLAN_HASH]: rendered.planHash,
       [LABEL_PLAN]: JSON.stringify(plan),
       [LABEL_VERSION]: rendered.toolVersion,
+      [LABEL_RUNTIME]: rendered.runtime ?? 'runc',
     },
     Tty: request.tty,
     OpenStdin: request.interactive,
@@ -82,7 +109,7 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       CapDrop: ['ALL'],
       CapAdd: plan.capabilities.add,
       ReadonlyRootfs: plan.readOnlyRootFilesystem,
-      Tmpfs: Object.fromEntries(plan.tmpfs.map((t) => [t.path, tmpfsOptions(t)])),
+      Tmpfs: Object.fromEntries(plan.tmpfs.map((t) => [t.path, tmpfsOptions(t, rendered.tmpfsOwner ?? numericOwner(rendered.user))])),
       Memory: plan.resources.memoryBytes,
       MemorySwap: plan.resources.memorySwapBytes,
       NanoCpus: plan.resources.nanoCpus,
@@ -99,8 +126,19 @@ export function toCreateOptions(plan: HardeningPlan, request: RunRequest, render
       Mounts: request.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       PortBindings: bindings,
       AutoRemove: request.remove,
+      ...(request.init ? { Init: true } : {}),
+      ...(rendered.runtime ? { Runtime: rendered.runtime } : {}),
     },
   };
+  if (request.workdir !== undefined) options.WorkingDir = request.workdir;
+  // docker's --entrypoint "": the image's entrypoint is cleared, not kept
+  if (request.entrypoint !== undefined) options.Entrypoint = request.entrypoint === '' ? [''] : [request.entrypoint];
+  if (request.stopTimeout !== undefined) options.StopTimeout = request.stopTimeout;
+  if (request.hostname !== undefined) options.Hostname = request.hostname;
+  if (request.health !== undefined) {
+    options.Healthcheck = { Test: ['CMD-SHELL', request.health.command], ...(request.health.intervalNs !== undefined ? { Interval: request.health.intervalNs } : {}) };
+  }
+  if (request.platform !== undefined) options.platform = request.platform;
   if (request.command.length > 0) options.Cmd = request.command;
   if (request.publish.length > 0) options.ExposedPorts = exposed;
   if (request.name !== undefined) options.name = request.name;

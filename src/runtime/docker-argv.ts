@@ -6,7 +6,7 @@ import { formatCpus, formatSize } from './units.js';
  * The seccomp profile goes by file (`seccompFile`), since the CLI takes no inline JSON, and
  * env values are left out (`-e KEY` reads them from the caller's environment) so no secret is printed.
  */
-export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccompFile?: string } = {}): string[] {
+export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccompFile?: string; cidfile?: string } = {}): string[] {
   const h = options.HostConfig ?? {};
   const argv = ['run'];
   if (!options.AttachStdout) argv.push('--detach');
@@ -15,6 +15,19 @@ export function toDockerRunArgv(options: ContainerCreateOptions, extra: { seccom
   if (options.Tty) argv.push('--tty');
   if (options.name) argv.push('--name', options.name);
   if (options.User) argv.push('--user', options.User);
+  if (options.platform) argv.push('--platform', options.platform);
+  if (extra.cidfile) argv.push('--cidfile', extra.cidfile);
+  if (options.Hostname) argv.push('--hostname', options.Hostname);
+  if (options.WorkingDir) argv.push('--workdir', options.WorkingDir);
+  if (options.Entrypoint !== undefined) argv.push('--entrypoint', (Array.isArray(options.Entrypoint) ? options.Entrypoint : [options.Entrypoint]).join(' '));
+  if (h.Init) argv.push('--init');
+  if (h.Runtime) argv.push('--runtime', h.Runtime);
+  if (options.StopTimeout !== undefined) argv.push('--stop-timeout', String(options.StopTimeout));
+  const hc = options.Healthcheck;
+  if (hc?.Test?.[0] === 'CMD-SHELL' && hc.Test[1] !== undefined) {
+    argv.push('--health-cmd', hc.Test[1]);
+    if (hc.Interval) argv.push('--health-interval', hc.Interval % 1e9 === 0 ? `${hc.Interval / 1e9}s` : `${hc.Interval / 1e6}ms`);
+  }
   for (const c of h.CapDrop ?? []) argv.push('--cap-drop', c);
   for (const c of h.CapAdd ?? []) argv.push('--cap-add', c);
   if (h.ReadonlyRootfs) argv.push('--read-only');

@@ -8,11 +8,16 @@ import type { PreparedRun } from './run.js';
 import { toDockerRunArgv, shellQuote } from './docker-argv.js';
 import { formatCpus, formatSize } from './units.js';
 
+/** What the plan means under gVisor, measured (docs/run.md): never claim what it does not enforce. */
+export const GVISOR_NOTE = 'under gVisor the seccomp profile filters the Sentry\'s syscalls (--oci-seccomp), capabilities, no-new-privileges, the read-only root and network none hold; cgroup limits apply to the whole sandbox; AppArmor is not applied inside it';
+
 export interface DryRunOutput {
   policy: { name: string; source: string };
   planHash: string;
   plan: PreparedRun['plan'];
   appArmor: string;
+  /** runc, or the gVisor runtime and what it holds differently */
+  sandbox: string;
   /** the user before the image is inspected; an image's own non-root USER is kept at run time */
   user: string;
   /** the Engine API create body, env values redacted */
@@ -44,11 +49,25 @@ export function dryRunOutput(prepared: PreparedRun, options: ContainerCreateOpti
     planHash: prepared.planHash,
     plan: prepared.plan,
     appArmor: prepared.appArmor.summary,
+    sandbox: prepared.plan.sandbox.mode === 'off' ? prepared.sandbox.summary : `${prepared.sandbox.summary}; ${GVISOR_NOTE}`,
     user: options.User ?? '',
     createOptions: redactEnv(options),
-    dockerArgv: ['docker', ...toDockerRunArgv(options, seccompFile ? { seccompFile } : {})],
+    dockerArgv: ['docker', ...toDockerRunArgv(options, { ...(seccompFile ? { seccompFile } : {}), ...(prepared.request.cidfile ? { cidfile: prepared.request.cidfile } : {}) })],
   };
   if (seccompFile) out.seccompProfilePath = seccompFile;
+  return out;
+}
+
+/** The neutral run settings (none of them loosen the policy), as the table shows them. */
+function runFlags(o: ContainerCreateOptions): string[] {
+  const out: string[] = [];
+  if (o.WorkingDir) out.push(`workdir ${o.WorkingDir}`);
+  if (o.Entrypoint !== undefined) out.push(`entrypoint ${JSON.stringify(o.Entrypoint)}`);
+  if (o.HostConfig?.Init) out.push('init (docker-init as PID 1)');
+  if (o.StopTimeout !== undefined) out.push(`stop timeout ${o.StopTimeout}s`);
+  if (o.Hostname) out.push(`hostname ${o.Hostname}`);
+  if (o.Healthcheck?.Test) out.push(`health check ${o.Healthcheck.Test.slice(1).join(' ')}${o.Healthcheck.Interval ? ` every ${o.Healthcheck.Interval / 1e9}s` : ''}`);
+  if (o.platform) out.push(`platform ${o.platform}`);
   return out;
 }
 
@@ -72,9 +91,11 @@ function rows(out: DryRunOutput): string[][] {
     ['seccomp', p.seccomp.mode === 'generated' ? `generated profile${p.seccomp.allowGroups.length ? ` (+ ${p.seccomp.allowGroups.join(', ')})` : ''}` : "the engine's default profile"],
     ['apparmor', `${p.apparmor.mode}: ${out.appArmor}`],
     ['network', `${p.network.mode}${p.network.allowPublish ? `; -p binds ${p.network.publishHostIp} by default` : '; -p refused'}`],
+    ['runtime', out.sandbox],
     ['namespaces', 'pid, ipc, uts private; no devices; not privileged'],
     ['mounts', (h.Mounts ?? []).map((m) => `${m.Source} -> ${m.Target} (${m.ReadOnly ? 'ro' : 'rw'})`).join('\n') || 'none'],
     ['restart', h.RestartPolicy?.Name === 'on-failure' ? `on-failure, at most ${h.RestartPolicy.MaximumRetryCount} restarts` : 'no'],
+    ['run flags', runFlags(out.createOptions).join('\n') || 'none'],
     ['image gate', p.gate.enabled ? `enabled, refuses findings >= ${p.gate.failOn}${p.gate.allowSkip ? ' (--no-gate allowed)' : ''}` : 'disabled'],
   ];
 }

@@ -78,6 +78,40 @@ function checkMount(m: MountRequest, plan: HardeningPlan, host: PreflightHost): 
   }
 }
 
+/** What a --tmpfs without size= gets: enough for caches and pid files, bounded. */
+export const DEFAULT_FLAG_TMPFS_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The policy's tmpfs plus --tmpfs. A tmpfs is memory the container already may use (its pages
+ * count against the memory cgroup, so the size is capped at the memory limit), always
+ * noexec,nosuid,nodev: it adds no way to run new code. On a path the policy already mounts a
+ * flag may only shrink it or set its mode; exec stays whatever the policy says.
+ */
+function mergeTmpfs(plan: HardeningPlan, request: RunRequest, memoryBytes: number): HardeningPlan['tmpfs'] {
+  const out = plan.tmpfs.map((t) => ({ ...t, options: [...t.options] }));
+  const seen = new Set<string>();
+  for (const t of request.tmpfs) {
+    if (seen.has(t.path)) throw new BulkheadError('usage', `--tmpfs ${t.spec}: ${t.path} is given twice`);
+    seen.add(t.path);
+    const clash = request.mounts.find((m) => posix.normalize(m.target).replace(/(.)\/+$/, '$1') === t.path);
+    if (clash) throw new BulkheadError('usage', `--tmpfs ${t.spec}: ${t.path} is also the target of ${clash.spec}`);
+    const existing = out.find((x) => x.path === t.path);
+    const size = t.sizeBytes ?? existing?.sizeBytes ?? Math.min(DEFAULT_FLAG_TMPFS_BYTES, memoryBytes);
+    if (existing && size > existing.sizeBytes) {
+      refuse(`--tmpfs ${t.spec}: above policy ${plan.policyName}'s size of ${formatSize(existing.sizeBytes)} for ${t.path} (flags may only tighten)`);
+    }
+    if (size > memoryBytes) refuse(`--tmpfs ${t.spec}: larger than the memory limit of ${formatSize(memoryBytes)} (tmpfs pages are memory)`);
+    const mode = t.mode === undefined ? [] : [`mode=${t.mode}`];
+    if (existing) {
+      existing.sizeBytes = size;
+      if (mode.length) existing.options = [...existing.options.filter((o) => !o.startsWith('mode=')), ...mode];
+    } else {
+      out.push({ path: t.path, sizeBytes: size, options: ['noexec', 'nosuid', 'nodev', ...mode] });
+    }
+  }
+  return out;
+}
+
 /**
  * Checks a request against the policy before anything is created, and returns the plan the
  * container actually gets: flags may tighten the policy (lower limits, --read-only,
@@ -147,6 +181,7 @@ export function preflight(plan: HardeningPlan, request: RunRequest, host: Prefli
     refuse(`--read-only=false: policy ${plan.policyName} requires a read-only root filesystem`);
   }
   for (const m of request.mounts) checkMount(m, plan, host);
+  const tmpfs = mergeTmpfs(plan, request, resources.memoryBytes);
   for (const key of Object.keys(request.labels)) {
     if (key.startsWith('io.bulkhead.')) refuse(`--label ${key}: io.bulkhead.* labels are set by bulkhead itself (the auditors trust them)`);
   }
@@ -155,6 +190,7 @@ export function preflight(plan: HardeningPlan, request: RunRequest, host: Prefli
     ...plan,
     capabilities: { ...plan.capabilities, add: capAdd },
     readOnlyRootFilesystem: plan.readOnlyRootFilesystem || request.readOnly === true,
+    tmpfs,
     resources,
     network: { ...plan.network, mode: networkMode },
     // docker refuses --rm with a restart policy: a container that is removed is never restarted,

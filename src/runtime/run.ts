@@ -3,18 +3,23 @@ import { BulkheadError } from '../errors.js';
 import { DockerApiError, type ContainerCreateOptions, type EngineClient } from '../engine/client.js';
 import type { HardeningPlan } from '../policy/plan.js';
 import { decideAppArmor, realAppArmorHost, type AppArmorDecision, type AppArmorHost } from './apparmor.js';
-import { chooseUser, toCreateOptions } from './create-options.js';
+import { chooseUser, toCreateOptions, type TmpfsOwner } from './create-options.js';
+import { readOnlyHintTap, type ReadOnlyHintTap } from './read-only-hint.js';
+import { claimCidfile, writeCidfile } from './cidfile.js';
 import { gateCacheKey, type GateCache } from './gate-cache.js';
 import { uidOfNamedUser } from '../engine/container-user.js';
 import { namedUser } from '../users.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
+import { ensureImage } from './pull.js';
+import { decideSandbox, type EngineRuntimes, type SandboxDecision } from './sandbox.js';
 
 /** The policy side the runtime needs (src/policy, src/profiles), injected so tests can substitute plans. */
 export interface PolicyServices {
   loadPolicy(ref: string | undefined, options: { cwd: string }): Promise<{ name: string; source: string; plan: HardeningPlan }>;
   planHash(plan: HardeningPlan): string;
-  toSeccompProfile(plan: HardeningPlan): unknown;
+  /** `gvisor`: the profile as runsc --oci-seccomp enforces it */
+  toSeccompProfile(plan: HardeningPlan, target?: { gvisor?: boolean }): unknown;
   toAppArmorProfile(plan: HardeningPlan): string;
 }
 
@@ -80,6 +85,8 @@ export interface PreparedRun {
   planHash: string;
   seccompProfile?: unknown;
   appArmor: AppArmorDecision;
+  /** runc or gVisor; at prepare time an assumption, settled once the engine's runtimes are read */
+  sandbox: SandboxDecision;
   request: RunRequest;
 }
 
@@ -98,20 +105,23 @@ export async function prepareRun(request: RunRequest, settings: RunSettings, dep
     plan,
     planHash: deps.policy.planHash(plan),
     appArmor,
+    sandbox: decideSandbox(plan, undefined),
     request,
   };
-  if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan);
+  if (plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(plan, prepared.sandbox.runtime ? { gvisor: true } : {});
   return prepared;
 }
 
 /** The create body for a prepared run, given the user the image would run as. */
-export function createOptionsFor(prepared: PreparedRun, imageUser: string | undefined, toolVersion: string): ContainerCreateOptions {
+export function createOptionsFor(prepared: PreparedRun, imageUser: string | undefined, toolVersion: string, tmpfsOwner?: TmpfsOwner): ContainerCreateOptions {
   return toCreateOptions(prepared.plan, prepared.request, {
     planHash: prepared.planHash,
     seccompProfile: prepared.seccompProfile,
     ...(prepared.appArmor.profileName ? { appArmorProfile: prepared.appArmor.profileName } : {}),
     user: chooseUser(prepared.plan, imageUser, prepared.request.user),
     toolVersion,
+    ...(tmpfsOwner ? { tmpfsOwner } : {}),
+    ...(prepared.sandbox.runtime ? { runtime: prepared.sandbox.runtime } : {}),
   });
 }
 
@@ -156,18 +166,14 @@ async function checkSameImage(engine: EngineClient, containerId: string, audited
   }
 }
 
-/** Connects and inspects the image; an unknown image is 'not-found' (exit 119), never pulled. */
-async function reachEngine(imageRef: string, url: string | undefined, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
+/**
+ * Connects, then makes sure the image is there as --pull says (missing by default, like docker
+ * run) and inspects it: the id returned is what the gate audits, never the tag.
+ */
+async function reachEngine(request: RunRequest, url: string | undefined, io: RunIo, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
   const engine = await deps.connectEngine(url);
-  try {
-    const image = await engine.inspectImage(imageRef);
-    return { engine, imageUser: image.Config?.User, imageId: image.Id };
-  } catch (err) {
-    if (err instanceof DockerApiError && err.statusCode === 404) {
-      throw new BulkheadError('not-found', `image ${imageRef} is not in the engine at ${engine.endpoint} (bulkhead never pulls: pull or build it first)`, { cause: err });
-    }
-    throw err;
-  }
+  const image = await ensureImage(engine, request.image, request.pull ?? 'missing', { stderr: io.stderr, env: io.env }, request.platform ? { platform: request.platform } : {});
+  return { engine, imageUser: image.Config?.User, imageId: image.Id };
 }
 
 /**
@@ -181,6 +187,12 @@ async function createAsNonRoot(engine: EngineClient, prepared: PreparedRun, imag
   const { id } = await engine.createContainer(options);
   const name = namedUser(options.User);
   if (name === undefined) return id;
+  const recreateOwned = async (uid: number): Promise<string> => {
+    // the tmpfs roots belong to the run's user: known only now for a named USER
+    if (prepared.plan.tmpfs.length === 0) return id;
+    await removeQuietly(engine, id);
+    return (await engine.createContainer(createOptionsFor(prepared, imageUser, toolVersion, { uid }))).id;
+  };
   let uid: number | undefined;
   try {
     uid = await uidOfNamedUser(engine, id, name);
@@ -188,7 +200,8 @@ async function createAsNonRoot(engine: EngineClient, prepared: PreparedRun, imag
     await removeQuietly(engine, id);
     throw err;
   }
-  if (uid !== 0) return id;
+  if (uid === undefined) return id;
+  if (uid !== 0) return recreateOwned(uid);
   await removeQuietly(engine, id);
   const requested = prepared.request.user;
   if (requested !== undefined && requested !== '') {
@@ -219,13 +232,19 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   }
   // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
   // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
-  const reached = reachEngine(request.image, engineUrlFrom(settings, io.env), deps);
+  const reached = reachEngine(request, engineUrlFrom(settings, io.env), io, deps);
   reached.catch(() => undefined);
   // a turn of the event loop: an answered ping lets the image inspect go out before the policy work
   await new Promise((resolve) => setImmediate(resolve));
   const prepared = await prepareRun(request, settings, deps, { load: true });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
   const { engine, imageUser, imageId } = await reached;
+  if (prepared.plan.sandbox.mode !== 'off') {
+    const info = await engine.info();
+    prepared.sandbox = decideSandbox(prepared.plan, (info.Runtimes ?? {}) as EngineRuntimes);
+    if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
+    if (prepared.plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, prepared.sandbox.runtime ? { gvisor: true } : {});
+  }
 
   let auditedImageId: string | undefined;
   if (prepared.plan.gate.enabled && !request.noGate) {
@@ -239,7 +258,16 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     }
   }
 
+  if (request.cidfile !== undefined) claimCidfile(request.cidfile);
   const id = await createAsNonRoot(engine, prepared, imageUser, io, deps.toolVersion);
+  if (request.cidfile !== undefined) {
+    try {
+      writeCidfile(request.cidfile, id);
+    } catch (err) {
+      await removeQuietly(engine, id);
+      throw err;
+    }
+  }
   // nothing starts before this check; its round trip overlaps with attaching
   const sameImage = auditedImageId === undefined ? Promise.resolve() : checkSameImage(engine, id, auditedImageId, request);
 
@@ -254,16 +282,18 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     return 0;
   }
 
+  // the container's output passes through as is; a read-only-filesystem error in it is noted
+  const hint: ReadOnlyHintTap = readOnlyHintTap(io.stdout, io.stderr);
   let attached;
   try {
-    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: io.stdout, stderr: io.stderr, stdin: request.interactive, tty: request.tty })]);
+    [, attached] = await Promise.all([sameImage, engine.attachContainer(id, { stdout: hint.stdout, stderr: hint.stderr, stdin: request.interactive, tty: request.tty })]);
   } catch (err) {
     if (request.remove) await removeQuietly(engine, id);
     throw err;
   }
 
   const signals = deps.signals ?? process;
-  const grace = deps.stopGraceMs ?? 10_000;
+  const grace = deps.stopGraceMs ?? (request.stopTimeout !== undefined ? request.stopTimeout * 1000 : 10_000);
   let killTimer: NodeJS.Timeout | undefined;
   let forwarded = 0;
   const forward = (signal: NodeJS.Signals) => {
@@ -313,6 +343,8 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     // let the last output drain, but never hang on a stream the engine keeps open
     await Promise.race([attached.done, new Promise((r) => setTimeout(r, 2000).unref())]);
     if (result.Error?.Message) io.stderr.write(`bulkhead: ${result.Error.Message}\n`);
+    const advice = result.StatusCode !== 0 ? hint.advice(prepared.plan.tmpfs.map((t) => t.path)) : undefined;
+    if (advice) io.stderr.write(`bulkhead: ${advice}\n`);
     return result.StatusCode;
   } finally {
     input?.stop();

@@ -15,7 +15,7 @@ export async function defaultPolicyServices(): Promise<PolicyServices> {
   return {
     loadPolicy: (ref, options) => load.loadPolicy(ref, options),
     planHash: (plan) => hash.planHash(plan),
-    toSeccompProfile: (plan) => seccomp.toSeccompProfile(plan),
+    toSeccompProfile: (plan, target) => seccomp.toSeccompProfile(plan, target),
     toAppArmorProfile: (plan) => apparmor.toAppArmorProfile(plan),
   };
 }

@@ -23,7 +23,7 @@ describe('bulkhead policy', () => {
     const r = await runCli(['policy', 'list']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['default', 'service', 'untrusted']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['default', 'sandboxed', 'service', 'untrusted']);
     expect(r.stdout).toContain('(extends default)');
     const json = JSON.parse((await runCli(['policy', 'list', '--format', 'json'])).stdout) as Array<{ name: string; extends: string | null }>;
     expect(json.find((p) => p.name === 'service')?.extends).toBe('default');

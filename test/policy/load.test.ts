@@ -34,7 +34,7 @@ async function loadError(ref: string): Promise<BulkheadError> {
 
 describe('built-in policies', () => {
   it('are untrusted, default and service', () => {
-    expect(listBuiltinPolicies()).toEqual(['default', 'service', 'untrusted']);
+    expect(listBuiltinPolicies()).toEqual(['default', 'sandboxed', 'service', 'untrusted']);
   });
 
   it.each(listBuiltinPolicies())('%s is valid against the shipped schema', async (name) => {
@@ -69,6 +69,7 @@ describe('built-in policies', () => {
       network: { mode: 'none', allowPublish: false, publishHostIp: '127.0.0.1' },
       mounts: { allowReadWrite: false, deniedHostPaths: ['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/run', '/var/run', '/var/lib/docker', '/var/lib/containerd'] },
       restart: { policy: 'on-failure', maxRetries: 3 },
+      sandbox: { runtime: 'gvisor', mode: 'off' },
       gate: { enabled: true, failOn: 'high', allowSkip: false, setuidAllowlist: [], secretAllowlist: [] },
     });
   });
@@ -181,13 +182,13 @@ describe('errors name the file, the field and the line', () => {
   });
 
   it('an empty name and a directory are refused with a readable message', async () => {
-    expect((await loadError('')).message).toBe('empty policy name (built-ins: default, service, untrusted, or a YAML file)');
+    expect((await loadError('')).message).toBe('empty policy name (built-ins: default, sandboxed, service, untrusted, or a YAML file)');
     expect((await loadError('.')).message).toBe(`${dir}: cannot read policy: is a directory`);
   });
 
   it('a missing file and an unknown built-in are named', async () => {
     expect((await loadError('nope.yaml')).message).toBe('nope.yaml: cannot read policy: no such file');
-    expect((await loadError('strict')).message).toBe("unknown policy 'strict' (built-ins: default, service, untrusted; use ./strict for a file)");
+    expect((await loadError('strict')).message).toBe("unknown policy 'strict' (built-ins: default, sandboxed, service, untrusted; use ./strict for a file)");
   });
 
   it('paths outside cwd are shown absolute', async () => {
@@ -304,7 +305,7 @@ describe('extends and the tighten-only rule', () => {
 
   it('an unknown parent is named with the file that asked for it', async () => {
     policyFile('orphan.yaml', 'metadata: {name: orphan}\nextends: strictest\n');
-    expect((await loadError('orphan.yaml')).message).toBe("orphan.yaml: extends: unknown policy 'strictest' (built-ins: default, service, untrusted; use ./strictest for a file)");
+    expect((await loadError('orphan.yaml')).message).toBe("orphan.yaml: extends: unknown policy 'strictest' (built-ins: default, sandboxed, service, untrusted; use ./strictest for a file)");
     policyFile('orphan2.yaml', 'metadata: {name: orphan}\nextends: ./gone.yaml\n');
     expect((await loadError('orphan2.yaml')).message).toBe('gone.yaml: cannot read policy: no such file');
   });

@@ -41,7 +41,7 @@ describe('toCreateOptions applies the whole plan', () => {
     ['CapDrop', h.CapDrop, ['ALL']],
     ['CapAdd', h.CapAdd, []],
     ['ReadonlyRootfs', h.ReadonlyRootfs, true],
-    ['Tmpfs', h.Tmpfs, { '/tmp': `rw,noexec,nosuid,nodev,size=${64 * 1024 * 1024}` }],
+    ['Tmpfs', h.Tmpfs, { '/tmp': `rw,noexec,nosuid,nodev,uid=65534,gid=65534,size=${64 * 1024 * 1024}` }],
     ['Memory', h.Memory, 268435456],
     ['MemorySwap = Memory', h.MemorySwap, 268435456],
     ['NanoCpus', h.NanoCpus, 500_000_000],
@@ -142,7 +142,7 @@ describe('docker run argv', () => {
     const text = shellQuote(argv);
     expect(argv.slice(0, 2)).toEqual(['run', '--rm']);
     for (const part of [
-      '--user 65534:65534', '--cap-drop ALL', '--read-only', '--tmpfs /tmp:rw,noexec,nosuid,nodev,size=67108864',
+      '--user 65534:65534', '--cap-drop ALL', '--read-only', '--tmpfs /tmp:rw,noexec,nosuid,nodev,uid=65534,gid=65534,size=67108864',
       '--memory 256m', '--memory-swap 256m', '--cpus 0.5', '--pids-limit 64', '--ulimit nofile=1024:1024',
       '--security-opt no-new-privileges:true', '--security-opt seccomp=/tmp/s.json', '--security-opt apparmor=bulkhead-untrusted',
       '--network none', '--ipc private', '--mount type=bind,source=/srv/a,target=/a,readonly',

@@ -25,6 +25,7 @@ export function untrustedPlan(): HardeningPlan {
     network: { mode: 'none', allowPublish: false, publishHostIp: '127.0.0.1' },
     mounts: { allowReadWrite: false, deniedHostPaths: ['/home'] },
     restart: { policy: 'on-failure', maxRetries: 3 },
+    sandbox: { runtime: 'gvisor', mode: 'off' },
     gate: { enabled: false, failOn: 'high', allowSkip: true, setuidAllowlist: [], secretAllowlist: [] },
   };
 }

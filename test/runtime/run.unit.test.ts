@@ -109,11 +109,28 @@ describe('runContainer flow (fake engine)', () => {
     expect((r.code as BulkheadError).kind).toBe('refused');
     expect(engine.calls).toEqual([]);
   });
-  it('an unknown image is not-found (119 via the CLI), never pulled', async () => {
-    const engine = fakeEngine({ inspectImage: async () => Promise.reject(new DockerApiError('inspect image img:1', 404, 'No such image: img:1')) });
-    const r = await run({}, engine);
+  it('with --pull never an unknown image is not-found (119 via the CLI), never pulled', async () => {
+    const engine = fakeEngine({
+      inspectImage: async () => Promise.reject(new DockerApiError('inspect image img:1', 404, 'No such image: img:1')),
+      pullImage: async () => void engine.calls.push('pull'),
+    });
+    const r = await run({ pull: 'never' }, engine);
     expect((r.code as BulkheadError).kind).toBe('not-found');
-    expect((r.code as BulkheadError).message).toBe('image img:1 is not in the engine at unix:///fake.sock (bulkhead never pulls: pull or build it first)');
+    expect((r.code as BulkheadError).message).toBe('image img:1 is not in the engine at unix:///fake.sock (--pull never: pull or build it first)');
+    expect(engine.calls).toEqual([]);
+  });
+  it('by default (--pull missing) an unknown image is pulled, then inspected again, before create', async () => {
+    let pulled = false;
+    const engine = fakeEngine({
+      inspectImage: async () => (pulled ? ({ Id: 'sha256:image', Config: { User: '' } }) as never : Promise.reject(new DockerApiError('inspect image img:1', 404, 'No such image: img:1'))),
+      pullImage: async () => {
+        pulled = true;
+        engine.calls.push('pull');
+      },
+    });
+    const r = await run({}, engine);
+    expect(r.code).toBe(3);
+    expect(engine.calls.slice(0, 2)).toEqual(['pull', 'create']);
   });
   it('a tag that moved between the gate and create: refused, container removed, never started', async () => {
     const engine = fakeEngine({ inspectContainer: async () => ({ Image: 'sha256:other' }) as never });

@@ -77,6 +77,14 @@ export function planDeviations(plan: HardeningPlan, c: ContainerFacts): Deviatio
     if (denied) dev(`mounts.${m.destination}.source`, `not under ${denied}`, m.source);
   }
 
+  // the runtime bulkhead chose is in its label; a required sandbox must still be there
+  if (c.runtime !== undefined) {
+    const live = c.runtime || 'runc';
+    const chosen = c.labels['io.bulkhead.runtime'];
+    if (chosen !== undefined && chosen !== live) dev('sandbox.runtime', chosen, live);
+    else if (plan.sandbox?.mode === 'required' && live === 'runc') dev('sandbox.runtime', 'gVisor (runsc)', live);
+  }
+
   const restart = c.restart.name || 'no';
   if (plan.restart.policy === 'no' && restart !== 'no') dev('restart', 'no', restart);
   // `bulkhead run --rm` starts on-failure plans with no restart policy: stricter, not drift

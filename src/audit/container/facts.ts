@@ -51,6 +51,8 @@ export interface ContainerFacts {
   env: Array<{ name: string; value: string }>;
   labels: Record<string, string>;
   tmpfs: Record<string, string>;
+  /** HostConfig.Runtime ("runc", "runsc", ...); undefined when the input does not say */
+  runtime?: string;
   /** Config.Healthcheck.Test: undefined when neither image nor run defines one; ["NONE"] when disabled */
   healthcheck: string[] | undefined;
   engine: EngineConfinement;

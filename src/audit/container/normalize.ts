@@ -170,6 +170,7 @@ export function containerFactsFromInspect(inspect: ContainerInspect, engine: Eng
     env,
     labels,
     tmpfs: (hc.Tmpfs ?? {}) as Record<string, string>,
+    ...(typeof hc.Runtime === 'string' ? { runtime: hc.Runtime } : {}),
     healthcheck: Array.isArray((cfg as { Healthcheck?: { Test?: unknown } }).Healthcheck?.Test)
       ? strings((cfg as { Healthcheck: { Test: unknown } }).Healthcheck.Test)
       : undefined,

@@ -22,7 +22,8 @@ Put the command after "--" when it has options of its own.
 Exit codes:
   N    the container's own exit code
   118  the image gate refused the image
-  119  the image is not in the engine (bulkhead never pulls)
+  117  the image could not be pulled (registry down, unknown image or tag, denied)
+  119  the image is not in the engine (with --pull never)
   120  the Docker engine could not be reached
   121  the policy is invalid
   122  refused by policy (mount, --privileged, host namespace, root, capability, ...)
@@ -41,7 +42,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
     .description('Run an image in a container locked down by a policy (like docker run, hardened)')
-    .argument('<image>', 'image reference (must already be in the engine)')
+    .argument('<image>', 'image reference (pulled when missing, see --pull)')
     .argument('[command...]', 'command and arguments (after --)')
     .option('--policy <name|file>', 'built-in policy (untrusted, default, service) or a YAML file', undefined)
     .option('-d, --detach', 'run in the background and print the container id')
@@ -61,6 +62,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cap-add <cap>', 'add a capability from the policy\'s allowlist; repeatable', collect)
     .option('--user <user[:group]>', 'run as this non-root user')
     .option('--read-only', 'read-only root filesystem (already on in the built-in policies)')
+    .option('--tmpfs <PATH[:size=..,mode=..]>', 'a writable tmpfs, noexec,nosuid,nodev, owned by the run\'s user (64m unless size=); repeatable', collect)
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--entrypoint <cmd>', 'override the image\'s entrypoint ("" clears it)')
+    .option('--env-file <file>', 'read KEY=VALUE lines (docker\'s format); -e overrides them; repeatable', collect)
+    .option('--init', 'run an init (the engine\'s docker-init) as PID 1 that reaps zombies and forwards signals')
+    .option('--stop-timeout <seconds>', 'seconds between SIGTERM and SIGKILL when the container is stopped')
+    .option('--hostname <name>', 'the container\'s host name (its UTS namespace stays private)')
+    .option('--health-cmd <cmd>', 'a health check run with /bin/sh -c inside the container')
+    .option('--health-interval <duration>', 'time between health checks (e.g. 30s)')
+    .option('--cidfile <file>', 'write the container id to this file (refused when it exists)')
+    .option('--platform <os/arch>', 'the platform the image must be for (e.g. linux/amd64)')
+    .option('--pull <when>', 'pull the image: missing (default), always, never; then the gate audits the pulled image id')
     .option('--privileged', 'always refused: listed so the refusal says why')
     .option('--pid <mode>', 'only private (host is refused)')
     .option('--ipc <mode>', 'only private (host is refused)')
