@@ -387,10 +387,15 @@ describe('refusals: one line, their own exit code, nothing created', () => {
     expect(r.stderr).toContain('bad.yaml');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
-  it('an unknown image: 119', async () => {
-    const r = await runCli(['run', ...refusalLabel, 'bulkhead-test/no-such-image:404', '--', 'true']);
+  it('an unknown image with --pull never: 119', async () => {
+    const r = await runCli(['run', ...refusalLabel, '--pull', 'never', 'bulkhead-test/no-such-image:404', '--', 'true']);
     expect(r.code, r.stderr).toBe(119);
     expect(r.stderr).toMatch(/bulkhead-test\/no-such-image:404 is not in the engine/);
+  });
+  it('an unknown image that cannot be pulled (the default --pull missing, no registry reachable): 117, one line', async () => {
+    const r = await runCli(['run', ...refusalLabel, 'bulkhead-test/no-such-image:404', '--', 'true']);
+    expect(r.code, r.stderr).toBe(117);
+    expect(r.stderr.split('\n').filter((l) => l.includes('cannot pull'))).toHaveLength(1);
   });
   it('an engine that is down: 120', async () => {
     const r = await runCli(['run', ...refusalLabel, TEST_IMAGE, '--', 'true'], { env: { DOCKER_HOST: `unix://${join(scratch, 'missing.sock')}` } });
