@@ -9,6 +9,19 @@ import { containerRules } from '../../../src/audit/rules/container/index.js';
 const engine: EngineConfinement = { seccomp: true, apparmor: true, selinux: false, userns: false, rootless: false, cgroupVersion: '2' };
 const MiB = 1024 * 1024;
 
+/** The hardened HostConfig both inputs start from: the same container, inspected or requested. */
+const HARDENED_HOST_CONFIG = {
+  NetworkMode: 'none',
+  CapDrop: ['ALL'],
+  SecurityOpt: ['no-new-privileges'],
+  ReadonlyRootfs: true,
+  Memory: 64 * MiB,
+  MemorySwap: 64 * MiB,
+  NanoCpus: 500_000_000,
+  PidsLimit: 64,
+  RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+};
+
 /** A hardened container as dockerd would report it in inspect... */
 function inspect(hc: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}, mounts: unknown[] = []): ContainerInspect {
   return {
@@ -20,15 +33,7 @@ function inspect(hc: Record<string, unknown> = {}, cfg: Record<string, unknown> 
     Mounts: mounts,
     Config: { Image: 'busybox', User: '65534:65534', Env: [], Labels: {}, Healthcheck: { Test: ['CMD', 'true'] }, ...cfg },
     HostConfig: {
-      NetworkMode: 'none',
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-      ReadonlyRootfs: true,
-      Memory: 64 * MiB,
-      MemorySwap: 64 * MiB,
-      NanoCpus: 500_000_000,
-      PidsLimit: 64,
-      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      ...HARDENED_HOST_CONFIG,
       ...hc,
     },
   } as unknown as ContainerInspect;
@@ -44,15 +49,7 @@ function create(hc: Record<string, unknown> = {}, cfg: Record<string, unknown> =
     Healthcheck: { Test: ['CMD', 'true'] },
     ...cfg,
     HostConfig: {
-      NetworkMode: 'none',
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-      ReadonlyRootfs: true,
-      Memory: 64 * MiB,
-      MemorySwap: 64 * MiB,
-      NanoCpus: 500_000_000,
-      PidsLimit: 64,
-      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      ...HARDENED_HOST_CONFIG,
       ...hc,
     },
   } as CreateRequestBody;
