@@ -1,8 +1,7 @@
-import { posix } from 'node:path';
 import { namedUser } from '../../users.js';
 import type { ContainerFacts, ContainerMount, EngineConfinement, PublishedPort } from './facts.js';
 import { normaliseCapability, recordedPlan } from './normalize.js';
-import { securityOptValue } from './predicates.js';
+import { cleanHostPath, securityOptValue } from './predicates.js';
 
 /**
  * A POST /containers/create body after src/authz/request-shape.ts checked its types and gave its
@@ -56,12 +55,6 @@ export class CreateRequestError extends Error {}
 
 const BIND_PROPAGATIONS = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
 const BIND_FLAGS = ['ro', 'rw', 'z', 'Z', 'nocopy', ...BIND_PROPAGATIONS];
-
-/** "/var/run/../run//docker.sock/" -> "/run/docker.sock": what the kernel will open, spelled once. */
-function cleanHostPath(p: string): string {
-  const n = posix.normalize(p);
-  return n.length > 1 ? n.replace(/\/+$/, '') : n;
-}
 
 /** One `-v` entry (HostConfig.Binds): "src:dst[:opts]", src absolute for a bind, a name for a volume. */
 function bindMount(spec: string): ContainerMount {

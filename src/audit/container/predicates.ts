@@ -1,4 +1,5 @@
 import type { ContainerFacts, UnknownFact } from './facts.js';
+import { posix } from 'node:path';
 import { isRootUser } from '../../users.js';
 
 /**
@@ -7,6 +8,16 @@ import { isRootUser } from '../../users.js';
  */
 export function containerRunsAsRoot(c: { user: string; userUid?: number }): boolean {
   return isRootUser(c.user) || c.userUid === 0;
+}
+
+/**
+ * A bind source as the kernel resolves it, spelled once: "/var/run/../run//docker.sock/" ->
+ * "/run/docker.sock". Inspect already reports clean paths; create requests, compose files and
+ * pod specs carry what the user typed.
+ */
+export function cleanHostPath(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 ? n.replace(/\/+$/, '') : n;
 }
 
 /** "no-new-privileges", "no-new-privileges:true" and "no-new-privileges=true" all turn it on. */

@@ -35,6 +35,9 @@ const cases: Case[] = [
   ['CT004', 'docker.sock mounted read-only', { mounts: [bind('/var/run/docker.sock', '/sock', false)] }, 1, 'critical'],
   ['CT004', 'containerd.sock mounted', { mounts: [bind('/run/containerd/containerd.sock', '/c.sock')] }, 1],
   ['CT004', 'podman socket elsewhere', { mounts: [bind('/home/u/podman.sock', '/p.sock')] }, 1],
+  // a compose file, pod spec or create request carries the path as typed: the rule reads it as the kernel resolves it
+  ['CT004', 'docker.sock spelled with .. and //', { mounts: [bind('/var/lib/../run//docker.sock', '/s')] }, 1, 'critical'],
+  ['CT004', '/var/run spelled /var/./run/', { mounts: [bind('/var/./run/', '/r')] }, 1],
   ['CT004', 'any *.sock from /run', { mounts: [bind('/run/user/1000/foo.sock', '/x.sock')] }, 1],
   ['CT004', '/var/run directory mounted', { mounts: [bind('/var/run', '/hostrun')] }, 1],
   ['CT004', 'ordinary data directory', { mounts: [bind('/srv/data', '/data')] }, 0],
@@ -42,6 +45,8 @@ const cases: Case[] = [
   ['CT005', '/ mounted read-write', { mounts: [bind('/', '/host')] }, 1, 'critical'],
   ['CT005', '/etc mounted read-only', { mounts: [bind('/etc', '/host-etc', false)] }, 1, 'medium'],
   ['CT005', '/etc/shadow mounted read-write', { mounts: [bind('/etc/shadow', '/shadow')] }, 1, 'critical'],
+  ['CT005', '/ spelled /tmp/..', { mounts: [bind('/tmp/..', '/host')] }, 1, 'critical'],
+  ['CT005', '/etc/shadow spelled //etc/./shadow', { mounts: [bind('//etc/./shadow', '/shadow')] }, 1, 'critical'],
   ['CT005', '/var/lib/docker mounted', { mounts: [bind('/var/lib/docker', '/d')] }, 1, 'critical'],
   ['CT005', '/usr mounted read-write', { mounts: [bind('/usr', '/u')] }, 1, 'high'],
   ['CT005', '/etc/localtime read-only is harmless', { mounts: [bind('/etc/localtime', '/etc/localtime', false)] }, 0],

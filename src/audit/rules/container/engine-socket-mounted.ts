@@ -1,6 +1,7 @@
 import { basename } from 'node:path/posix';
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { cleanHostPath } from '../../container/predicates.js';
 
 /** Sockets that control a container engine, by file name. */
 export const ENGINE_SOCKETS = ['docker.sock', 'containerd.sock', 'crio.sock', 'podman.sock', 'dockershim.sock', 'cri-dockerd.sock', 'buildkitd.sock'];
@@ -8,7 +9,7 @@ export const ENGINE_SOCKETS = ['docker.sock', 'containerd.sock', 'crio.sock', 'p
 export const ENGINE_SOCKET_DIRS = ['/run', '/var/run', '/run/docker', '/var/run/docker', '/run/containerd', '/var/run/containerd', '/run/crio', '/var/run/crio', '/run/podman', '/var/run/podman', '/run/buildkit'];
 
 export function isEngineSocketSource(source: string): boolean {
-  const s = source.replace(/\/+$/, '') || '/';
+  const s = cleanHostPath(source);
   if (ENGINE_SOCKETS.includes(basename(s))) return true;
   if (ENGINE_SOCKET_DIRS.includes(s)) return true;
   return /^\/(?:var\/)?run\/.*\.sock$/.test(s);

@@ -1,6 +1,7 @@
 import type { Severity } from '../../model.js';
 import type { Rule } from '../rule.js';
 import type { ContainerFacts } from '../../container/facts.js';
+import { cleanHostPath } from '../../container/predicates.js';
 import { isEngineSocketSource } from './engine-socket-mounted.js';
 
 /** Host paths that must not be bind-mounted, with the severity when mounted read-write. */
@@ -27,7 +28,7 @@ export const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: string; rw: Severity }>
 const HARMLESS_READ_ONLY = ['/etc/localtime', '/etc/timezone', '/etc/machine-id', '/etc/hostname', '/etc/resolv.conf'];
 
 export function sensitiveMatch(source: string): { path: string; rw: Severity } | undefined {
-  const s = source.replace(/\/+$/, '') || '/';
+  const s = cleanHostPath(source);
   return SENSITIVE_HOST_PATHS.find((p) => (p.path === '/' ? s === '/' : s === p.path || s.startsWith(`${p.path}/`)));
 }
 
@@ -49,7 +50,7 @@ export const sensitiveHostPath: Rule<ContainerFacts> = {
       if (m.type !== 'bind' || isEngineSocketSource(m.source)) return [];
       const hit = sensitiveMatch(m.source);
       if (!hit) return [];
-      if (!m.rw && HARMLESS_READ_ONLY.includes(m.source)) return [];
+      if (!m.rw && HARMLESS_READ_ONLY.includes(cleanHostPath(m.source))) return [];
       const severity: Severity = m.rw ? hit.rw : 'medium';
       return [
         {
