@@ -106,7 +106,7 @@ const HOST_CONFIG: FieldSpec = {
     OomScoreAdj: 'any',
     PidMode: 'string',
     Privileged: 'boolean',
-    PublishAllPorts: 'any',
+    PublishAllPorts: 'boolean',
     ReadonlyRootfs: 'boolean',
     SecurityOpt: strings,
     StorageOpt: 'any',
@@ -197,42 +197,66 @@ function canonicalKeys(fields: Readonly<Record<string, FieldSpec>>): Map<string,
   return idx;
 }
 
-function walk(value: unknown, spec: FieldSpec, path: string): unknown {
+/**
+ * The field path of the value being walked, kept as parts and joined only for an error message:
+ * building "HostConfig.Binds[3]" for every field was most of the walk's cost per request.
+ */
+type PathPart = string | number;
+function pathText(parts: readonly PathPart[]): string {
+  let out = '';
+  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : p.startsWith('[') ? p : out ? `.${p}` : p;
+  return out;
+}
+
+function walk(value: unknown, spec: FieldSpec, path: PathPart[]): unknown {
   // Go leaves a field at its zero value for null: so do we (absent)
   if (value === null || spec === 'any') return value === null ? undefined : value;
-  const fail = (want: string): never => {
-    throw new ShapeError(`${path}: expected ${want}, got ${typeName(value)}`);
-  };
-  if (spec === 'string') return typeof value === 'string' ? value : fail('a string');
-  if (spec === 'boolean') return typeof value === 'boolean' ? value : fail('a boolean');
-  if (spec === 'integer') return Number.isInteger(value) ? value : fail('an integer');
+  if (spec === 'string') return typeof value === 'string' ? value : shapeError(path, 'a string', value);
+  if (spec === 'boolean') return typeof value === 'boolean' ? value : shapeError(path, 'a boolean', value);
+  if (spec === 'integer') return Number.isInteger(value) ? value : shapeError(path, 'an integer', value);
   if ('array' in spec) {
-    if (!Array.isArray(value)) return fail('an array');
-    return value.map((v, i) => walk(v, spec.array, `${path}[${i}]`));
+    if (!Array.isArray(value)) return shapeError(path, 'an array', value);
+    const items: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      items[i] = walk(value[i], spec.array, path);
+      path.pop();
+    }
+    return items;
   }
-  if (typeof value !== 'object' || Array.isArray(value)) return fail('an object');
+  if (typeof value !== 'object' || Array.isArray(value)) return shapeError(path, 'an object', value);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (key === '__proto__') throw new ShapeError(`${path}: key __proto__ is not accepted`);
-    if ('map' in spec) {
-      const w = walk(v, spec.map, `${path}[${JSON.stringify(key)}]`);
+  const fields = 'map' in spec ? undefined : canonicalKeys(spec.object);
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (key === '__proto__') throw new ShapeError(`${pathText(path)}: key __proto__ is not accepted`);
+    if (fields === undefined) {
+      path.push(`[${JSON.stringify(key)}]`);
+      const w = walk(v, (spec as { map: FieldSpec }).map, path);
+      path.pop();
       if (w !== undefined) out[key] = w;
       continue;
     }
     // Go matches struct fields case-insensitively; the JSON scan already refused case-folded twins
-    const canonical = canonicalKeys(spec.object).get(key.toLowerCase());
-    if (canonical === undefined) throw new ShapeError(`${path ? `${path}.` : ''}${key}: unknown field (not in Engine API 1.41-1.47)`);
-    const w = walk(v, spec.object[canonical]!, path ? `${path}.${canonical}` : canonical);
+    const canonical = fields.get(key.toLowerCase());
+    if (canonical === undefined) throw new ShapeError(`${pathText([...path, key])}: unknown field (not in Engine API 1.41-1.47)`);
+    path.push(canonical);
+    const w = walk(v, (spec as { object: Readonly<Record<string, FieldSpec>> }).object[canonical]!, path);
+    path.pop();
     if (w !== undefined) out[canonical] = w;
   }
   return out;
+}
+
+function shapeError(path: readonly PathPart[], want: string, value: unknown): never {
+  throw new ShapeError(`${pathText(path)}: expected ${want}, got ${typeName(value)}`);
 }
 
 /** A parsed body -> the same body with canonical key names, or the first field that is wrong. */
 export function canonicalBody(value: unknown, spec: FieldSpec): Canonical {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: `body is ${typeName(value)}, not a JSON object` };
   try {
-    return { ok: true, value: walk(value, spec, '') as Record<string, unknown> };
+    return { ok: true, value: walk(value, spec, []) as Record<string, unknown> };
   } catch (err) {
     if (err instanceof ShapeError) return { ok: false, problem: err.message };
     throw err;

@@ -81,6 +81,7 @@ describe('bulkhead authz in front of a real dockerd', () => {
     ['--cap-add SYS_ADMIN', ['--cap-add', 'SYS_ADMIN'], 'CT002'],
     ['--security-opt seccomp=unconfined', ['--security-opt', 'seccomp=unconfined'], 'CT016'],
     ['--user 0', ['--user', '0'], 'CT019'],
+    ['--security-opt systempaths=unconfined', ['--security-opt', 'systempaths=unconfined'], 'CT033'],
   ];
   it.each(denied)('denies docker run %s with the rule and its fix', (_n, flags, id) => {
     const r = dockerCli([...COMPLIANT, ...flags, TEST_IMAGE, 'true']);

@@ -220,6 +220,13 @@ export function fromComposeService(name: string, node: YMap, ctx: ComposeContext
   });
   at('securityOpt', 'security_opt');
   const apparmor = securityOpt.map((o) => /^apparmor[:=](.*)$/i.exec(o)?.[1]).find((x) => x !== undefined);
+  // systempaths=unconfined is what the file asks for (the CLI turns it into empty MaskedPaths and ReadonlyPaths; 20.10 refuses it raw in SecurityOpt): reported as asked
+  const systemPathsUnconfined = securityOpt.some((o) => /^systempaths[:=]unconfined$/i.test(o));
+  const systemPathsLoc = sources['securityOpt:systempaths'];
+  if (systemPathsUnconfined && systemPathsLoc) sources.procPaths = systemPathsLoc;
+  const sysctlEntries = mapEntries(field(node, 'sysctls'), what('sysctls'));
+  for (const e of sysctlEntries) sources[`sysctls:${e.key}`] = e.loc;
+  at('sysctls', 'sysctls');
 
   const portList: PublishedPort[] = [];
   for (const p of asSeq(field(node, 'ports'), what('ports'))?.items ?? []) {
@@ -301,6 +308,8 @@ export function fromComposeService(name: string, node: YMap, ctx: ComposeContext
     env,
     labels,
     tmpfs,
+    ...(systemPathsUnconfined ? { procPaths: { masked: [], readonly: [] } } : {}),
+    ...(sysctlEntries.length ? { sysctls: Object.fromEntries(sysctlEntries.map((e) => [e.key, e.value ?? ''])) } : {}),
     healthcheck,
     ...(userUidUnknown ? { userUidUnknown: true } : {}),
     engine: UNKNOWN_ENGINE,

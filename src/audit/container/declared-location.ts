@@ -42,6 +42,9 @@ const FACT_KEYS_OF_RULE: Readonly<Record<string, (d: FindingDraft) => string[]>>
   CT031: (d) => [`ports:${d.key}`],
   // processes: only a running container has them
   CT032: () => [],
+  CT033: () => ['procPaths'],
+  CT034: (d) => [`sysctls:${d.key}`, 'sysctls'],
+  CT035: () => ['publishAllPorts'],
 };
 
 /** Rules that say nothing when their fact is unknown: they did not pass, they could not run. */

@@ -51,6 +51,16 @@ export interface ContainerFacts {
   env: Array<{ name: string; value: string }>;
   labels: Record<string, string>;
   tmpfs: Record<string, string>;
+  /**
+   * The /proc and /sys paths the engine masks and makes read-only (HostConfig.MaskedPaths and
+   * ReadonlyPaths: inspect shows the effective lists, a create request replaces the defaults when
+   * it gives them); undefined when the input leaves them at the engine's defaults.
+   */
+  procPaths?: { masked: string[]; readonly: string[] };
+  /** HostConfig.Sysctls; undefined or {} when none is set */
+  sysctls?: Record<string, string>;
+  /** HostConfig.PublishAllPorts (-P): every EXPOSEd port on a random host port of every interface */
+  publishAllPorts?: boolean;
   /** HostConfig.Runtime ("runc", "runsc", ...); undefined when the input does not say */
   runtime?: string;
   /** Config.Healthcheck.Test: undefined when neither image nor run defines one; ["NONE"] when disabled */

@@ -2,6 +2,7 @@ import { namedUser } from '../../users.js';
 import type { ContainerFacts, ContainerMount, EngineConfinement, PublishedPort } from './facts.js';
 import { normaliseCapability, recordedPlan } from './normalize.js';
 import { cleanHostPath, securityOptValue } from './predicates.js';
+import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from './data/docker-proc-paths.js';
 
 /**
  * A POST /containers/create body after src/authz/request-shape.ts checked its types and gave its
@@ -47,6 +48,11 @@ export interface CreateRequestBody {
     RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
     PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
     Tmpfs?: Record<string, string>;
+    MaskedPaths?: string[];
+    ReadonlyPaths?: string[];
+    Sysctls?: Record<string, string>;
+    PublishAllPorts?: boolean;
+    Runtime?: string;
   };
 }
 
@@ -179,6 +185,11 @@ export function fromCreateRequest(body: CreateRequestBody, meta: { name: string;
     }),
     labels,
     tmpfs: hc.Tmpfs ?? {},
+    // a list given replaces the engine's defaults (daemon/oci_linux.go); null keeps them
+    ...(hc.MaskedPaths !== undefined || hc.ReadonlyPaths !== undefined ? { procPaths: { masked: hc.MaskedPaths ?? [...DOCKER_MASKED_PATHS], readonly: hc.ReadonlyPaths ?? [...DOCKER_READONLY_PATHS] } } : {}),
+    ...(hc.Sysctls && Object.keys(hc.Sysctls).length ? { sysctls: hc.Sysctls } : {}),
+    ...(hc.PublishAllPorts === true ? { publishAllPorts: true } : {}),
+    ...(hc.Runtime ? { runtime: hc.Runtime } : {}),
     healthcheck: body.Healthcheck?.Test,
     engine: meta.engine,
     // the container does not exist yet

@@ -106,6 +106,13 @@ export function processesFromTop(top: ContainerTop): ContainerProcesses {
 /** The processes fact of an input that has no process list (until the audit asks the engine). */
 export const PROCESSES_NOT_LISTED: ContainerProcesses = { known: false, reason: 'processes not listed' };
 
+/** A JSON object of strings (HostConfig.Sysctls), or undefined for anything else or an empty one. */
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const out = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Inspect output -> the facts the rules read. Pure. */
 export function containerFactsFromInspect(inspect: ContainerInspect, engine: EngineConfinement): ContainerFacts {
   const hc = (inspect.HostConfig ?? {}) as Record<string, unknown>;
@@ -171,6 +178,9 @@ export function containerFactsFromInspect(inspect: ContainerInspect, engine: Eng
     labels,
     tmpfs: (hc.Tmpfs ?? {}) as Record<string, string>,
     ...(typeof hc.Runtime === 'string' ? { runtime: hc.Runtime } : {}),
+    ...(Array.isArray(hc.MaskedPaths) || Array.isArray(hc.ReadonlyPaths) ? { procPaths: { masked: strings(hc.MaskedPaths), readonly: strings(hc.ReadonlyPaths) } } : {}),
+    ...(stringRecord(hc.Sysctls) ? { sysctls: stringRecord(hc.Sysctls) } : {}),
+    ...(hc.PublishAllPorts === true ? { publishAllPorts: true } : {}),
     healthcheck: Array.isArray((cfg as { Healthcheck?: { Test?: unknown } }).Healthcheck?.Test)
       ? strings((cfg as { Healthcheck: { Test: unknown } }).Healthcheck.Test)
       : undefined,

@@ -87,6 +87,7 @@ export function fromPodSpec(pod: PodFacts, c: K8sContainer): ContainerFacts {
     put('securityOpt:apparmor', sc.appArmorType?.value === 'Unconfined' ? sc.appArmorType.loc : c.appArmorAnnotation?.loc);
   }
   put('securityOpt', c.securityContextLoc);
+  // procMount: Unmasked (CT033's fact) and sysctls (CT034's) are not mapped: KS004 and KS005 report them with what a pod adds (user namespaces, the kubelet's safe set)
 
   const user = sc.runAsUser === undefined ? undefined : String(sc.runAsUser.value) + (sc.runAsGroup ? `:${sc.runAsGroup.value}` : '');
   put('user', sc.runAsUser?.loc);

@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   CT029: { '5.27': 'health' },
   CT030: { '5.30': 'default bridge' },
   CT031: { '5.8': 'privileged ports' },
+  CT035: { '5.9': 'needed ports' },
   CT032: { '5.7': 'sshd is not run within containers' },
   DF001: { '4.1': 'user for the container' },
   DF004: { '4.8': 'setuid' },

@@ -29,6 +29,18 @@ describe('bulkhead audit compose / k8s: the formats, exit codes, config and base
     expect(r.code).toBe(0);
   });
 
+  it('security_opt systempaths=unconfined (CT033) and sysctls as a map or a list (CT034) point at their lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-sys-'));
+    const hardened = '    image: app\n    user: "1000:1000"\n    cap_drop: [ALL]\n    read_only: true\n    mem_limit: 64m\n    cpus: 0.5\n    pids_limit: 64\n';
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `services:\n  a:\n${hardened}    security_opt:\n      - no-new-privileges:true\n      - systempaths=unconfined\n    sysctls:\n      net.ipv4.ip_forward: 1\n      net.ipv4.ip_unprivileged_port_start: 80\n  b:\n${hardened}    security_opt: [no-new-privileges:true]\n    sysctls:\n      - kernel.msgmax=65536\n`,
+    );
+    const r = await runCli(['audit', 'compose', '-f', 'json', '--fail-on', 'never', join(dir, 'compose.yaml')]);
+    const found = (JSON.parse(r.stdout) as Report).targets.flatMap((t) => t.findings.filter((f) => ['CT033', 'CT034'].includes(f.ruleId)).map((f) => `${t.name.split(/[#/]/).pop()} ${f.ruleId} ${f.location?.line}`));
+    expect(found.sort()).toEqual(['a CT033 12', 'a CT034 14', 'b CT034 26']);
+  });
+
   it('bad input: exit 2 and one line with file:line on stderr', async () => {
     const r = await runCli(['audit', 'compose', join(COMPOSE, 'bad/missing-variable.yaml')]);
     expect(r.code).toBe(2);

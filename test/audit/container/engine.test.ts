@@ -22,6 +22,8 @@ const names = {
   hardened: `bh-ct-hardened-${sfx}`,
   planned: `bh-ct-planned-${sfx}`,
   tampered: `bh-ct-tampered-${sfx}`,
+  unmasked: `bh-ct-unmasked-${sfx}`,
+  publishAll: `bh-ct-publish-all-${sfx}`,
 };
 
 function planFlags(plan: HardeningPlan): string[] {
@@ -58,6 +60,10 @@ beforeAll(async () => {
   docker(['run', '-d', '--name', names.insecure, '--label', LABEL, '--cap-add', 'SYS_ADMIN', '--pid', 'host',
     '-v', '/var/run/docker.sock:/var/run/docker.sock', '--restart', 'always', '-p', '0.0.0.0::80',
     '-e', `API_TOKEN=${TOKEN}`, TEST_IMAGE, 'sleep', '600']);
+  // unmasked /proc, a sysctl and -P on a running container (the engine binds -P's ports), and -P on a created one
+  docker(['run', '-d', '--name', names.unmasked, '--label', LABEL, '--security-opt', 'systempaths=unconfined', '--sysctl', 'net.ipv4.ip_forward=1',
+    '-P', '--expose', '80', TEST_IMAGE, 'sleep', '600']);
+  docker(['create', '--name', names.publishAll, '--label', LABEL, '-P', '--expose', '80', TEST_IMAGE, 'sleep', '600']);
   // privileged containers cannot start on this kernel; a created one is audited all the same
   docker(['create', '--name', names.privileged, '--label', LABEL, '--privileged', TEST_IMAGE, 'sleep', '600']);
   docker(['run', '-d', '--name', names.hardened, '--label', LABEL, '--cap-drop', 'ALL', '--read-only', '--memory', '64m',
@@ -91,6 +97,17 @@ describe('audit container on the real engine', () => {
   it('reports the privileged container (created, not running)', () => {
     expect(ruleIds(names.privileged)).toContain('CT001');
     expect(target(names.privileged).properties?.status).toBe('created');
+  });
+
+  it('reads unmasked /proc paths, sysctls and -P from the engine (CT033, CT034; CT022 for the bound -P port, CT035 before it binds)', () => {
+    const unmasked = target(names.unmasked).findings;
+    expect(unmasked.find((f) => f.ruleId === 'CT033')?.message).toMatch(/unmasks \/proc\/asound.*\/proc\/kcore.*and leaves \/proc\/bus.*\/proc\/sysrq-trigger writable/);
+    expect(unmasked.find((f) => f.ruleId === 'CT034')?.message).toMatch(/net\.ipv4\.ip_forward=1/);
+    expect(unmasked.map((f) => f.ruleId)).toContain('CT022');
+    expect(unmasked.map((f) => f.ruleId)).not.toContain('CT035');
+    expect(ruleIds(names.publishAll)).toContain('CT035');
+    // the engine's default masks hold for every other container: the data matches this engine
+    for (const n of [names.insecure, names.hardened, names.planned]) expect(ruleIds(n), n).not.toContain('CT033');
   });
 
   it('reports nothing for the hardened container', () => {

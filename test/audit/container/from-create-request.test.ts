@@ -5,6 +5,7 @@ import { containerFactsFromInspect } from '../../../src/audit/container/normaliz
 import { CreateRequestError, fromCreateRequest, type CreateRequestBody } from '../../../src/audit/container/from-create-request.js';
 import { runRules } from '../../../src/audit/container/run-rules.js';
 import { containerRules } from '../../../src/audit/rules/container/index.js';
+import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../../src/audit/container/data/docker-proc-paths.js';
 
 const engine: EngineConfinement = { seccomp: true, apparmor: true, selinux: false, userns: false, rootless: false, cgroupVersion: '2' };
 const MiB = 1024 * 1024;
@@ -97,6 +98,11 @@ const cases: Case[] = [
   ['--restart always', { RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }, {}, [], { RestartPolicy: { Name: 'always' } }, {}, ['CT021:low']],
   ['-p 8080:80 on every interface', { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } }, {}, [], { PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } }, {}, ['CT022:medium']],
   ['-p 127.0.0.1:80:80', { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '80' }] } }, {}, [], { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '80' }] } }, {}, ['CT031:low']],
+  ['--security-opt systempaths=unconfined', { MaskedPaths: [], ReadonlyPaths: [] }, {}, [], { MaskedPaths: [], ReadonlyPaths: [] }, {}, ['CT033:high']],
+  ['MaskedPaths given alone: ReadonlyPaths stay the defaults', { MaskedPaths: ['/proc/kcore'], ReadonlyPaths: [...DOCKER_READONLY_PATHS] }, {}, [], { MaskedPaths: ['/proc/kcore'] }, {}, ['CT033:high']],
+  ['the default lists, as inspect shows them and as a request leaves them (null)', { MaskedPaths: [...DOCKER_MASKED_PATHS], ReadonlyPaths: [...DOCKER_READONLY_PATHS] }, {}, [], { MaskedPaths: undefined, ReadonlyPaths: undefined }, {}, []],
+  ['--sysctl net.ipv4.ip_forward=1', { Sysctls: { 'net.ipv4.ip_forward': '1' } }, {}, [], { Sysctls: { 'net.ipv4.ip_forward': '1' } }, {}, ['CT034:low']],
+  ['-P (a created container: no bindings yet)', { PublishAllPorts: true }, {}, [], { PublishAllPorts: true }, {}, ['CT035:medium']],
   ['-e GITHUB_TOKEN=ghp_...', {}, { Env: ['GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789'] }, [], {}, { Env: ['GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789'] }, ['CT024:high']],
 ];
 

@@ -4,6 +4,7 @@ import type { ContainerFacts, ContainerMount } from '../../../src/audit/containe
 import type { Rule } from '../../../src/audit/rules/rule.js';
 import { checkedRuleIds } from '../../../src/audit/rules/rule.js';
 import { hardenedFacts } from './facts-fixture.js';
+import { DOCKER_MASKED_PATHS as DEFAULT_MASKED, DOCKER_READONLY_PATHS as DEFAULT_READONLY } from '../../../src/audit/container/data/docker-proc-paths.js';
 
 function rule(id: string): Rule<ContainerFacts> {
   const r = containerRules.find((x) => x.meta.id === id);
@@ -136,6 +137,22 @@ const cases: Case[] = [
   ['CT032', 'a process whose name only contains sshd (sshd-keygen, grep-sshd)', { processes: { known: true, list: [{ pid: 10, user: 'root', executable: 'sshd-keygen' }, { pid: 11, user: 'root', executable: 'grep-sshd' }] } }, 0],
   ['CT032', 'processes unknown (a create request, a stopped container)', { processes: { known: false, reason: 'the container is not running' } }, 0],
   ['CT032', 'no sshd', {}, 0],
+  // --security-opt systempaths=unconfined as inspect shows it, and as a create request sends it
+  ['CT033', 'systempaths=unconfined (both lists empty)', { procPaths: { masked: [], readonly: [] } }, 1, 'high'],
+  ['CT033', 'only /proc/kcore masked (a partial MaskedPaths)', { procPaths: { masked: ['/proc/kcore'], readonly: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'] } }, 1],
+  ['CT033', '/proc/sysrq-trigger writable', { procPaths: { masked: [...DEFAULT_MASKED], readonly: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys'] } }, 1],
+  ['CT033', 'the 20.10 defaults', { procPaths: { masked: [...DEFAULT_MASKED], readonly: [...DEFAULT_READONLY] } }, 0],
+  ['CT033', 'a newer engine masks more (powercap)', { procPaths: { masked: [...DEFAULT_MASKED, '/sys/devices/virtual/powercap'], readonly: [...DEFAULT_READONLY] } }, 0],
+  ['CT033', 'lists not given: engine defaults', {}, 0],
+  ['CT033', 'privileged: CT001 reports it', { privileged: true, procPaths: { masked: [], readonly: [] } }, 0],
+  ['CT034', 'net.ipv4.ip_forward', { sysctls: { 'net.ipv4.ip_forward': '1' } }, 1, 'low'],
+  ['CT034', 'kernel.msgmax and net.ipv4.conf.all.route_localnet', { sysctls: { 'kernel.msgmax': '65536', 'net.ipv4.conf.all.route_localnet': '1' } }, 2],
+  ['CT034', 'ip_unprivileged_port_start (safe set)', { sysctls: { 'net.ipv4.ip_unprivileged_port_start': '80' } }, 0],
+  ['CT034', 'no sysctls', { sysctls: {} }, 0],
+  ['CT035', '-P in a create request (no bindings yet)', { publishAllPorts: true }, 1, 'medium'],
+  ['CT035', '-P on a running container: CT022 reports each bound port', { publishAllPorts: true, ports: [{ containerPort: '80/tcp', hostIp: '0.0.0.0', hostPort: '49153' }] }, 0],
+  ['CT035', '-P on an image that exposes nothing, running: no ports, still -P', { publishAllPorts: true, ports: [] }, 1],
+  ['CT035', 'no -P', { publishAllPorts: false }, 0],
 ];
 
 describe('container rules', () => {

@@ -32,6 +32,9 @@ import { noHealthcheck } from './no-healthcheck.js';
 import { defaultBridgeNetwork } from './default-bridge-network.js';
 import { privilegedPortMapped } from './privileged-port-mapped.js';
 import { sshdRunning } from './sshd-running.js';
+import { systemPathsUnmasked } from './system-paths-unmasked.js';
+import { sysctlOutsideSafeSet } from './sysctl-outside-safe-set.js';
+import { publishAllPorts } from './publish-all-ports.js';
 
 // The container rule family: one import per rule file, in id order.
 export const containerRules: Array<Rule<ContainerFacts>> = [
@@ -67,4 +70,7 @@ export const containerRules: Array<Rule<ContainerFacts>> = [
   defaultBridgeNetwork,
   privilegedPortMapped,
   sshdRunning,
+  systemPathsUnmasked,
+  sysctlOutsideSafeSet,
+  publishAllPorts,
 ];
