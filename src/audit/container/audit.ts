@@ -11,6 +11,7 @@ import { TOP_PS_ARGS, containerFactsFromInspect, engineConfinement, processesFro
 import type { EngineConfinement } from './facts.js';
 import { scanContainerFiles, type FsMode } from './files.js';
 import { mapLimit } from './map-limit.js';
+import { hostProcessTable } from './host-processes.js';
 
 export interface ContainerAuditOptions {
   /** containers to audit by id or name; empty = every running container (or every one with `all`) */
@@ -21,6 +22,12 @@ export interface ContainerAuditOptions {
   nameSuffix?: string;
   /** the host's confinement, when the caller already read GET /info */
   engine?: EngineConfinement;
+  /**
+   * where running containers' processes come from: 'auto' (default) reads this host's /proc when it
+   * is the engine's host (src/audit/container/host-processes.ts), else GET /containers/{id}/top;
+   * 'engine' always asks the engine
+   */
+  processes?: 'auto' | 'engine';
 }
 
 /** Inspects run this many at a time: ~1 ms each locally, and a remote engine should not be flooded. */
@@ -37,6 +44,7 @@ function disappeared(err: unknown): boolean {
  */
 export async function auditContainers(engine: EngineClient, options: ContainerAuditOptions): Promise<TargetResult[]> {
   const suffix = options.nameSuffix ?? '';
+  const hostProcesses = options.processes === 'engine' ? undefined : hostProcessTable();
   const [confinement, refs] = await Promise.all([
     options.engine ?? engine.info().then(engineConfinement),
     options.refs.length > 0
@@ -71,7 +79,9 @@ export async function auditContainers(engine: EngineClient, options: ContainerAu
       }
     }
     let topProblem: string | undefined;
-    if (facts.running) {
+    const local = facts.running ? hostProcesses?.of({ id: facts.id, pid: inspect.State?.Pid ?? 0, runtime: facts.runtime }) : undefined;
+    if (local) facts.processes = local;
+    else if (facts.running) {
       try {
         facts.processes = processesFromTop(await engine.topContainer(facts.id, TOP_PS_ARGS));
         if (!facts.processes.known) topProblem = `processes not checked: ${facts.processes.reason}`;

@@ -1,5 +1,6 @@
 /**
- * CT032 (sshd inside a container) on the real engine, through GET /containers/{id}/top: a
+ * CT032 (sshd inside a container) on the real engine, through this host's /proc and through GET
+ * /containers/{id}/top, which must agree: a
  * container running a process whose executable is named sshd (a copy of busybox, running
  * `sleep`) is reported; one that merely greps for "sshd" is not; a container sharing the host
  * PID namespace is not reported for an sshd the host runs.
@@ -14,6 +15,7 @@ import { connectEngine } from '../../../src/engine/dockerode-client.js';
 import { DockerApiError, type EngineClient } from '../../../src/engine/client.js';
 import { auditContainers } from '../../../src/audit/container/audit.js';
 import { TOP_PS_ARGS, processesFromTop } from '../../../src/audit/container/normalize.js';
+import { hostProcessTable } from '../../../src/audit/container/host-processes.js';
 import type { TargetResult } from '../../../src/audit/model.js';
 
 const LABEL = 'bulkhead-test=hostchecks-sshd';
@@ -60,6 +62,19 @@ describe('CT032 on the real engine', () => {
     expect(top).toMatchObject({ known: true, list: [{ user: 'root', executable: 'sshd' }] });
   });
 
+  it("this host's /proc gives the same processes as the engine's top, and the audit agrees either way", async () => {
+    for (const name of [names.sshd, names.grep, names.pidHost]) {
+      const inspect = await engine.inspectContainer(name);
+      const local = hostProcessTable().of({ id: inspect.Id, pid: inspect.State.Pid, runtime: inspect.HostConfig.Runtime });
+      const top = processesFromTop(await engine.topContainer(name, TOP_PS_ARGS));
+      const rows = (p: typeof top | undefined) => (p?.known ? p.list.map((x) => `${x.pid} ${x.user} ${x.executable}`).sort() : p);
+      expect(rows(local), name).toEqual(rows(top));
+    }
+    const viaEngine = await auditContainers(engine, { refs: Object.values(names), fs: 'none', processes: 'engine' });
+    const ids = (ts: TargetResult[]) => ts.map((t) => `${t.name}: ${t.findings.map((f) => f.ruleId).sort().join(' ')}`);
+    expect(ids(viaEngine)).toEqual(ids(targets));
+  });
+
   it('fires on the container running a process named sshd', () => {
     const [f, ...more] = ct032(names.sshd);
     expect(more).toEqual([]);
@@ -91,10 +106,11 @@ describe('CT032 on the real engine', () => {
       e.topContainer = () => Promise.reject(new DockerApiError('top of container', status, status === 409 ? 'container is not running' : 'ps: executable file not found'));
       return e;
     };
-    const [broken] = await auditContainers(failing(500), { refs: [names.sshd], fs: 'none' });
+    // processes: 'engine', since this host's /proc would answer without the engine's top
+    const [broken] = await auditContainers(failing(500), { refs: [names.sshd], fs: 'none', processes: 'engine' });
     expect(broken!.errors.map((e) => e.message)).toEqual(['processes not checked: ps: executable file not found']);
     expect(broken!.findings.filter((f) => f.ruleId === 'CT032')).toEqual([]);
-    const [stopped] = await auditContainers(failing(409), { refs: [names.sshd], fs: 'none' });
+    const [stopped] = await auditContainers(failing(409), { refs: [names.sshd], fs: 'none', processes: 'engine' });
     expect(stopped!.errors).toEqual([]);
   });
 });
