@@ -99,6 +99,25 @@ function peakRss(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** decide() alone, in this process, on the same requests: the rules' share of a decision, without HTTP, base64 or the log. */
+async function decideBench(creates) {
+  const { decide } = await import(`${root}dist/authz/decide.js`);
+  const { loadPolicy } = await import(`${root}dist/policy/load.js`);
+  const policy = await loadPolicy('untrusted');
+  const ctx = { policy, engine: { seccomp: true, apparmor: false, selinux: false, userns: false, rootless: false, cgroupVersion: '2' }, now: new Date() };
+  const reqs = creates.map((c) => ({ user: '', method: c.RequestMethod, uri: c.RequestUri, body: Buffer.from(c.RequestBody, 'base64'), headers: c.RequestHeaders }));
+  for (const r of reqs) decide(r, ctx);
+  const times = [];
+  for (let round = 0; round < 5; round++) {
+    for (const r of reqs) {
+      const t0 = performance.now();
+      decide(r, ctx);
+      times.push(performance.now() - t0);
+    }
+  }
+  console.log(`  decide() alone (rules, body parse and shape; no HTTP, base64 or log), ${times.length} creates: p50 ${f3(median(times) * 1000)} µs  p99 ${f3(pct(times, 99) * 1000)} µs`);
+}
+
 async function pluginBench() {
   const socket = `${work}/bench.sock`;
   const log = `${work}/bench.log`;
@@ -125,6 +144,7 @@ async function pluginBench() {
   console.log(`  throughput: creates ${(1000 / c.seconds).toFixed(0)} req/s, GETs ${(1000 / g.seconds).toFixed(0)} req/s`);
   console.log(`  plugin CPU per request (whole request: HTTP, base64, parse, rules, log line): create ${f3((cpu1 - cpu0) / 1000)} ms, GET ${f3((cpu2 - cpu1) / 1000)} ms; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
   console.log(`  peak RSS of the plugin: ${rss.toFixed(1)} MB   (target < 80)`);
+  await decideBench(creates);
 }
 
 function startDockerd(dir, withPlugin) {
