@@ -1,6 +1,5 @@
 import type { EngineConfinement } from '../audit/container/facts.js';
 import { CreateRequestError, fromCreateRequest, type CreateRequestBody } from '../audit/container/from-create-request.js';
-import { runRules } from '../audit/container/run-rules.js';
 import { containerRules } from '../audit/rules/container/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { AuthzExemption } from '../policy/types.js';
@@ -113,8 +112,7 @@ function decideCreate(req: AuthzRequest, ctx: AuthzContext, query: URLSearchPara
     throw err;
   }
   const who = { container: name, image: facts.image, env: facts.env };
-  const findings = runRules(containerRules, facts, { kind: 'container', name: shownName });
-  let denying = denyingFindings(findings, ctx.policy, shownName);
+  let denying = denyingFindings(containerRules, facts, ctx.policy);
   if (denying.length === 0) return { allow: true, action, msg: '', ruleIds: [], ...who };
 
   const today = ctx.now.toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
-import type { Finding, Severity } from '../audit/model.js';
+import type { Severity } from '../audit/model.js';
 import { atOrAbove } from '../audit/model.js';
-import { fingerprint } from '../audit/report/build.js';
+import type { ContainerFacts } from '../audit/container/facts.js';
+import type { Rule } from '../audit/rules/rule.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 
@@ -21,27 +22,47 @@ export const REQUIRED_BY_POLICY: ReadonlyArray<{ rule: string; field: string; re
   { rule: 'CT020', field: 'securityContext.readOnlyRootFilesystem', required: (p) => p.securityContext.readOnlyRootFilesystem },
 ];
 
-export interface JudgedFinding extends Finding {
+/** A finding of a container rule as the policy judges it (no fingerprint: a decision is not a report). */
+export interface JudgedFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
   /** the policy field that requires this rule's setting, when the policy raised it */
   requiredBy?: string;
 }
 
+/** Per loaded policy, built once: the rules it requires and the capabilities it allows (upper case, no CAP_). */
+const judgeOf = new WeakMap<object, { required: Map<string, string>; allowedCaps: Set<string> }>();
+function judge(loaded: Pick<LoadedPolicy, 'policy' | 'plan'>): { required: Map<string, string>; allowedCaps: Set<string> } {
+  let j = judgeOf.get(loaded);
+  if (!j) {
+    j = {
+      required: new Map(REQUIRED_BY_POLICY.filter((r) => r.required(loaded.policy)).map((r) => [r.rule, r.field])),
+      allowedCaps: new Set([...loaded.plan.capabilities.add, ...loaded.plan.capabilities.allowed].map((c) => c.toUpperCase().replace(/^CAP_/, ''))),
+    };
+    judgeOf.set(loaded, j);
+  }
+  return j;
+}
+
 /**
- * The audit's findings as the policy judges them: required rules at least at the policy's
- * threshold, capabilities the policy allows no longer dangerous. Returns those that deny.
+ * Runs the container rules on the facts and returns the findings the policy does not admit:
+ * required rules at any severity, others at or above authz.failOn; a capability the policy allows
+ * is no longer dangerous (CT002's key is the capability).
  */
-export function denyingFindings(findings: readonly Finding[], loaded: Pick<LoadedPolicy, 'policy' | 'plan'>, containerName: string): JudgedFinding[] {
+export function denyingFindings(rules: ReadonlyArray<Rule<ContainerFacts>>, facts: ContainerFacts, loaded: Pick<LoadedPolicy, 'policy' | 'plan'>): JudgedFinding[] {
   const failOn: Severity = loaded.policy.authz.failOn;
-  const required = new Map(REQUIRED_BY_POLICY.filter((r) => r.required(loaded.policy)).map((r) => [r.rule, r.field]));
-  const allowedCaps = new Set(
-    [...loaded.plan.capabilities.add, ...loaded.plan.capabilities.allowed].map((c) => fingerprint('CT002', 'container', containerName, c.toUpperCase().replace(/^CAP_/, ''))),
-  );
+  const { required, allowedCaps } = judge(loaded);
   const out: JudgedFinding[] = [];
-  for (const f of findings) {
-    if (f.ruleId === 'CT002' && allowedCaps.has(f.fingerprint)) continue;
-    const field = required.get(f.ruleId);
-    if (field !== undefined) out.push({ ...f, requiredBy: field });
-    else if (atOrAbove(f.severity, failOn)) out.push(f);
+  for (const rule of rules) {
+    const ruleId = rule.meta.id;
+    for (const d of rule.check(facts)) {
+      if (ruleId === 'CT002' && d.key !== undefined && allowedCaps.has(d.key)) continue;
+      const severity = d.severity ?? rule.meta.severity;
+      const field = required.get(ruleId);
+      if (field !== undefined) out.push({ ruleId, severity, message: d.message, requiredBy: field });
+      else if (atOrAbove(severity, failOn)) out.push({ ruleId, severity, message: d.message });
+    }
   }
   return out;
 }

@@ -208,6 +208,11 @@ function pathText(parts: readonly PathPart[]): string {
   return out;
 }
 
+/**
+ * Checks one value against its spec and gives it canonical key names IN PLACE (the parsed body is
+ * ours): a null field becomes undefined, as Go leaves it at its zero value; a key spelt in another
+ * case is renamed. Copying the whole body instead doubled what a request allocated.
+ */
 function walk(value: unknown, spec: FieldSpec, path: PathPart[]): unknown {
   // Go leaves a field at its zero value for null: so do we (absent)
   if (value === null || spec === 'any') return value === null ? undefined : value;
@@ -216,43 +221,52 @@ function walk(value: unknown, spec: FieldSpec, path: PathPart[]): unknown {
   if (spec === 'integer') return Number.isInteger(value) ? value : shapeError(path, 'an integer', value);
   if ('array' in spec) {
     if (!Array.isArray(value)) return shapeError(path, 'an array', value);
-    const items: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      items[i] = walk(value[i], spec.array, path);
+      value[i] = walk(value[i], spec.array, path);
       path.pop();
     }
-    return items;
+    return value;
   }
   if (typeof value !== 'object' || Array.isArray(value)) return shapeError(path, 'an object', value);
-  const out: Record<string, unknown> = {};
+  const obj = value as Record<string, unknown>;
   const fields = 'map' in spec ? undefined : canonicalKeys(spec.object);
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
+  for (const key of Object.keys(obj)) {
+    // JSON.parse makes "__proto__" an own key; assigning it back would set the prototype
     if (key === '__proto__') throw new ShapeError(`${pathText(path)}: key __proto__ is not accepted`);
+    const v = obj[key];
+    let name = key;
+    let fieldSpec: FieldSpec;
     if (fields === undefined) {
       path.push(`[${JSON.stringify(key)}]`);
-      const w = walk(v, (spec as { map: FieldSpec }).map, path);
-      path.pop();
-      if (w !== undefined) out[key] = w;
-      continue;
+      fieldSpec = (spec as { map: FieldSpec }).map;
+    } else {
+      // Go matches struct fields case-insensitively; the JSON scan already refused case-folded twins
+      const canonical = Object.hasOwn((spec as { object: object }).object, key) ? key : fields.get(key.toLowerCase());
+      if (canonical === undefined) throw new ShapeError(`${pathText([...path, key])}: unknown field (not in Engine API 1.41-1.47)`);
+      name = canonical;
+      path.push(canonical);
+      fieldSpec = (spec as { object: Readonly<Record<string, FieldSpec>> }).object[canonical]!;
     }
-    // Go matches struct fields case-insensitively; the JSON scan already refused case-folded twins
-    const canonical = fields.get(key.toLowerCase());
-    if (canonical === undefined) throw new ShapeError(`${pathText([...path, key])}: unknown field (not in Engine API 1.41-1.47)`);
-    path.push(canonical);
-    const w = walk(v, (spec as { object: Readonly<Record<string, FieldSpec>> }).object[canonical]!, path);
+    const w = walk(v, fieldSpec, path);
     path.pop();
-    if (w !== undefined) out[canonical] = w;
+    if (name !== key) {
+      delete obj[key];
+      if (w !== undefined) obj[name] = w;
+    } else if (w === undefined) {
+      // a struct field set to undefined keeps the object's shape (a delete would turn it into a dictionary); a map entry goes
+      if (fields === undefined) delete obj[key];
+      else obj[key] = undefined;
+    } else if (w !== v) obj[key] = w;
   }
-  return out;
+  return obj;
 }
 
 function shapeError(path: readonly PathPart[], want: string, value: unknown): never {
   throw new ShapeError(`${pathText(path)}: expected ${want}, got ${typeName(value)}`);
 }
 
-/** A parsed body -> the same body with canonical key names, or the first field that is wrong. */
+/** A parsed body -> the same body (changed in place) with canonical key names, or the first field that is wrong. */
 export function canonicalBody(value: unknown, spec: FieldSpec): Canonical {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: `body is ${typeName(value)}, not a JSON object` };
   try {

@@ -17,7 +17,8 @@ export interface Route {
   action: AuthzAction;
   /** the path as dockerd's router sees it: percent-decoded, dot segments and repeated slashes removed, no API version */
   path: string;
-  query: URLSearchParams;
+  /** the query string's parameters (parsed on first use: most requests never need them) */
+  readonly query: URLSearchParams;
 }
 
 const VERSION_PREFIX = /^\/v[0-9]+(?:\.[0-9]+)?(?=\/|$)/;
@@ -37,14 +38,13 @@ export function routeOf(method: string, requestUri: string): Route | undefined {
   } catch {
     return undefined;
   }
-  const query = new URLSearchParams(q < 0 ? '' : requestUri.slice(q + 1));
   let path = posix.normalize(`/${decoded}`).replace(/\/+$/, '') || '/';
   path = path.replace(VERSION_PREFIX, '') || '/';
   const p = path.toLowerCase();
   const m = method.toUpperCase();
-  const seg = p.split('/');
   let action: AuthzAction = 'other';
   if (m === 'POST') {
+    const seg = p.split('/');
     if (p === '/containers/create') action = 'container-create';
     else if (seg.length === 4 && seg[1] === 'containers' && seg[3] === 'exec') action = 'exec-create';
     else if (seg.length === 4 && seg[1] === 'containers' && seg[3] === 'update') action = 'container-update';
@@ -56,5 +56,12 @@ export function routeOf(method: string, requestUri: string): Route | undefined {
   }
   // any change under /plugins (pull, create, enable, disable, set, upgrade, push, remove); listing and inspect are GETs
   if (m !== 'GET' && m !== 'HEAD' && (p === '/plugins' || p.startsWith('/plugins/'))) action = 'plugin-change';
-  return { action, path, query };
+  let query: URLSearchParams | undefined;
+  return {
+    action,
+    path,
+    get query() {
+      return (query ??= new URLSearchParams(q < 0 ? '' : requestUri.slice(q + 1)));
+    },
+  };
 }
