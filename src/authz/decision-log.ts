@@ -28,12 +28,15 @@ export interface DecisionLine {
 
 /** Query parameters that carry secrets on the way to dockerd (build args, registry auth). */
 const SECRET_QUERY = /^(buildargs|auth|registryauth)$/i;
+/** the same names as they can appear in a raw query string (percent-encoded names included, so none slips past) */
+const SECRET_QUERY_IN_URI = /(?:^|&)(?:buildargs|auth|registryauth|[^&=]*%)[^&=]*=/i;
 
 /** The URI as logged: at most 512 characters, build args redacted. */
 export function loggedUri(uri: string): string {
   const q = uri.indexOf('?');
   let out = uri;
-  if (q >= 0) {
+  // most queries carry no secret: re-encode only those that do
+  if (q >= 0 && SECRET_QUERY_IN_URI.test(uri.slice(q + 1))) {
     const params = new URLSearchParams(uri.slice(q + 1));
     for (const k of [...params.keys()]) if (SECRET_QUERY.test(k)) params.set(k, redact(params.get(k) ?? ''));
     out = `${uri.slice(0, q)}?${params.toString()}`;
