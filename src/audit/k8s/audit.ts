@@ -25,6 +25,28 @@ function errorTarget(e: InputError): TargetResult {
 }
 
 /**
+ * A container rule whose finding a Kubernetes rule already makes, more precisely, about the same
+ * field: where both fire on the same line, only the Kubernetes one is reported (one setting, one
+ * finding). CT018 still reports an unset allowPrivilegeEscalation, and CT022 a port KS006 does not see.
+ */
+const SUPERSEDED_BY: Readonly<Record<string, string>> = {
+  // allowPrivilegeEscalation: true
+  CT018: 'KS003',
+  // a hostPort without hostIP binds every interface
+  CT022: 'KS006',
+};
+
+const lineOf = (f: Finding): string | undefined => (f.location?.line !== undefined ? `${f.location.path}:${f.location.line}` : undefined);
+
+function withoutSuperseded(findings: Finding[]): Finding[] {
+  const lines = new Set(findings.map((f) => `${f.ruleId}@${lineOf(f)}`));
+  return findings.filter((f) => {
+    const by = SUPERSEDED_BY[f.ruleId];
+    return by === undefined || lineOf(f) === undefined || !lines.has(`${by}@${lineOf(f)}`);
+  });
+}
+
+/**
  * `bulkhead audit k8s`: one target per workload (`file#Kind/namespace/name`), with the
  * Kubernetes rules over its pod spec and the container rules over each of its containers
  * (init and ephemeral ones too). Unreadable files and documents are targets with an error.
@@ -44,7 +66,7 @@ export function auditManifests(inputs: readonly string[], opts: AuditK8sOptions)
         // the container's name is part of each finding's identity: two containers, two findings
         findings.push(...runRules(containerRules, facts, { kind: 'kubernetes', name: `${name}/${c.name}` }, (id, d) => declaredLocation(facts.sources, id, d)));
       }
-      targets.push({ kind: 'kubernetes', name, findings, errors: [], evaluated: [...evaluated].sort(), properties: { kind: w.kind, namespace: w.namespace, workload: w.name, containers: pod.containers.length } });
+      targets.push({ kind: 'kubernetes', name, findings: withoutSuperseded(findings), errors: [], evaluated: [...evaluated].sort(), properties: { kind: w.kind, namespace: w.namespace, workload: w.name, containers: pod.containers.length } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       targets.push(errorTarget(e));

@@ -73,10 +73,9 @@ export function fromPodSpec(pod: PodFacts, c: K8sContainer): ContainerFacts {
 
   const securityOpt: string[] = [];
   // the kubelet sets no_new_privs exactly when allowPrivilegeEscalation is false
-  if (sc.allowPrivilegeEscalation?.value === false) {
-    securityOpt.push('no-new-privileges:true');
-    put('securityOpt:no-new-privileges', sc.allowPrivilegeEscalation.loc);
-  }
+  if (sc.allowPrivilegeEscalation?.value === false) securityOpt.push('no-new-privileges:true');
+  // the field decides either way: true is where CT018 (and KS003) point
+  put('securityOpt:no-new-privileges', sc.allowPrivilegeEscalation?.loc);
   if (sc.seccompType?.value === 'Unconfined') {
     securityOpt.push('seccomp=unconfined');
     put('securityOpt:seccomp', sc.seccompType.loc);

@@ -121,3 +121,23 @@ describe('directory search', () => {
     expect(auditManifests(['compose.yaml'], { cwd: dir })[0]!.errors[0]!.message).toMatch(/^not a Kubernetes object/);
   });
 });
+
+describe('one setting, one finding: a Kubernetes rule supersedes the container rule on the same line', () => {
+  const pod = (sc: string, port: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: x\n      ports:\n        - ${port}\n      securityContext:\n        runAsUser: 1000\n        readOnlyRootFilesystem: true\n        capabilities: {drop: [ALL]}\n${sc}      resources: {limits: {memory: 64Mi, cpu: 500m}}\n`;
+  const found = (stdin: string) => auditManifests(['-'], { cwd, stdin }).flatMap((t) => t.findings.map((f) => `${f.ruleId}:${f.location?.line}`));
+
+  it('allowPrivilegeEscalation: true is KS003 only; unset is CT018 only', () => {
+    const explicit = found(pod('        allowPrivilegeEscalation: true\n', '{containerPort: 80}'));
+    expect(explicit).toContain('KS003:14');
+    expect(explicit.filter((f) => f.startsWith('CT018'))).toEqual([]);
+    const unset = found(pod('', '{containerPort: 80}'));
+    expect(unset.filter((f) => /^(KS003|CT018)/.test(f))).toEqual(['CT018:10']);
+  });
+
+  it('a hostPort without hostIP is KS006 only', () => {
+    const got = found(pod('        allowPrivilegeEscalation: false\n', '{containerPort: 80, hostPort: 8080}'));
+    expect(got).toContain('KS006:9');
+    expect(got.filter((f) => f.startsWith('CT022'))).toEqual([]);
+  });
+});
