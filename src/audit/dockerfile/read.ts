@@ -205,26 +205,34 @@ function ignoreFileFor(contextDir: string, dockerfilePath: string | undefined): 
   });
 }
 
+interface ContextIgnores {
+  ignores: (p: string) => boolean;
+  /** the file has !patterns: an ignored directory may still send some of its files */
+  negation: boolean;
+  dockerignore?: string;
+}
+
+/** The context's .dockerignore (or <Dockerfile>.dockerignore) as a matcher; none or unreadable ignores nothing. */
+function contextIgnores(ignorePath: string | undefined, cwd: string): ContextIgnores {
+  if (ignorePath) {
+    try {
+      const patterns = readFileSync(ignorePath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+      const ig = ignoreFactory().add(patterns);
+      return { ignores: (p) => ig.ignores(p), negation: patterns.some((l) => l.startsWith('!')), dockerignore: display(ignorePath, cwd) };
+    } catch {
+      // unreadable ignore file: as good as none
+    }
+  }
+  return { ignores: () => false, negation: false };
+}
+
 /** Walks the context once: which secret-named files a `COPY .` sends, given the ignore file. */
 function listContext(contextDir: string, dockerfilePath: string | undefined, cwd: string): ContextListing {
   const ignorePath = ignoreFileFor(contextDir, dockerfilePath);
   const key = `${contextDir}\u0000${ignorePath ?? ''}`;
   const cached = listingCache.get(key);
   if (cached) return cached;
-  let ignores: (p: string) => boolean = () => false;
-  let negation = false;
-  let dockerignore: string | undefined;
-  if (ignorePath) {
-    try {
-      const patterns = readFileSync(ignorePath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-      const ig = ignoreFactory().add(patterns);
-      ignores = (p) => ig.ignores(p);
-      negation = patterns.some((l) => l.startsWith('!'));
-      dockerignore = display(ignorePath, cwd);
-    } catch {
-      // unreadable ignore file: as good as none
-    }
-  }
+  const { ignores, negation, dockerignore } = contextIgnores(ignorePath, cwd);
   const listing: ContextListing = { ...(dockerignore ? { dockerignore } : {}), ignores, secretPathsNotIgnored: SECRET_SAMPLE_PATHS.filter((p) => !ignores(p)), secretFilesPresent: [] };
   const named: string[] = [];
   const pending = [''];
@@ -271,8 +279,13 @@ function listContext(contextDir: string, dockerfilePath: string | undefined, cwd
   return listing;
 }
 
-/** The worst verdict among the secret-named files of a directory a COPY names (`COPY .ssh /root/.ssh`). */
-function inspectDirectory(contextDir: string, rel: string): ContextFile {
+/**
+ * The worst verdict among the secret-named files a COPY of a directory sends (`COPY .ssh
+ * /root/.ssh`, `COPY config/ /app/config/`): what the ignore file excludes is not sent, so not judged.
+ * A directory with a secret-looking name has every file read; any other only its secret-named
+ * ones (a source tree is not read file by file).
+ */
+function inspectDirectory(contextDir: string, rel: string, ig: ContextIgnores, everyFile: boolean): ContextFile {
   const files: ContextFile[] = [];
   const pending = [rel];
   let seen = 0;
@@ -287,8 +300,9 @@ function inspectDirectory(contextDir: string, rel: string): ContextFile {
     for (const e of entries) {
       seen++;
       const path = `${dir}/${e.name}`;
-      if (e.isDirectory()) pending.push(path);
-      else {
+      if (e.isDirectory()) {
+        if (!CONTEXT_SKIP_DIRS.has(e.name) && (ig.negation || !ig.ignores(`${path}/`))) pending.push(path);
+      } else if ((everyFile || isSecretFileName(path)) && !ig.ignores(path)) {
         const f = inspectFile(join(contextDir, path), path);
         if (f) files.push(f);
       }
@@ -305,6 +319,8 @@ export interface ContextNeeds {
   wholeContext: boolean;
   /** COPY/ADD sources with secret-looking names, relative to the context */
   sources: string[];
+  /** other plain COPY/ADD sources (no glob, URL or variable): looked into when they are directories */
+  otherSources?: string[];
 }
 
 /**
@@ -324,6 +340,7 @@ export function buildContextFacts(contextDir: string, dockerfilePath: string | u
     secretFilesPresent: listing.secretFilesPresent,
     sources: {},
   };
+  const ig = needs.sources.length || needs.otherSources?.length ? contextIgnores(ignoreFileFor(contextDir, dockerfilePath), cwd) : undefined;
   for (const rel of needs.sources) {
     const abs = join(contextDir, rel);
     let isDir = false;
@@ -332,8 +349,18 @@ export function buildContextFacts(contextDir: string, dockerfilePath: string | u
     } catch {
       // missing: left out of the record, which says "not in the context"
     }
-    const f = isDir ? inspectDirectory(contextDir, rel) : inspectFile(abs, rel);
+    const f = isDir ? inspectDirectory(contextDir, rel, ig!, true) : inspectFile(abs, rel);
     if (f) facts.sources[rel] = f;
+  }
+  for (const rel of needs.otherSources ?? []) {
+    try {
+      if (!statSync(join(contextDir, rel)).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    const f = inspectDirectory(contextDir, rel, ig!, false);
+    // only a secret inside is news: a clean directory is the usual COPY src/ ./src/
+    if (f.verdict === 'secret') facts.sources[rel] = f;
   }
   return facts;
 }

@@ -69,16 +69,18 @@ export function contextPath(source: string): string | undefined {
 }
 
 /** COPY/ADD sources from the build context (not --from a stage or image): what the reader must look at. */
-export function contextSources(facts: DockerfileFacts): { wholeContext: boolean; sources: string[] } {
+export function contextSources(facts: DockerfileFacts): { wholeContext: boolean; sources: string[]; otherSources: string[] } {
   let wholeContext = false;
   const sources = new Set<string>();
+  const otherSources = new Set<string>();
   for (const instr of facts.instructions) {
     if ((instr.keyword !== 'COPY' && instr.keyword !== 'ADD') || flag(instr, 'from')) continue;
     for (const src of sourcesOf(instr)) {
       if (WHOLE_CONTEXT.test(src)) wholeContext = true;
       const p = contextPath(src);
       if (p !== undefined && (isSecretFileName(p) || PUBLIC_FILE_NAME.test(p))) sources.add(p);
+      else if (p !== undefined && !WHOLE_CONTEXT.test(src)) otherSources.add(p);
     }
   }
-  return { wholeContext, sources: [...sources] };
+  return { wholeContext, sources: [...sources], otherSources: [...otherSources] };
 }

@@ -56,6 +56,15 @@ beforeAll(() => {
   write(p('jenkins/debian/Dockerfile'), 'FROM eclipse-temurin:21-jre\nUSER jenkins\nCOPY jenkins.io-2026.key /war/jenkins-key.pub\nCOPY deploy.key /x\n');
   write(p('jenkins/jenkins.io-2026.key'), PGP_PUBLIC);
   write(p('jenkins/deploy.key'), rsa.privateKey);
+  // COPY of plain directories: one sends a real .env and a key, one has them ignored, one is clean
+  write(p('dirs/Dockerfile'), 'FROM alpine:3.22\nUSER 1\nCOPY config/ /app/config/\nCOPY ./src /app/src\nCOPY deploy /deploy\nCOPY vendor/ /v/\n');
+  write(p('dirs/config/app.yaml'), 'port: 8080\n');
+  write(p('dirs/config/prod/.env'), `DB_PASSWORD=${ENV_PASSWORD}\n`);
+  write(p('dirs/src/main.js'), 'console.log(1)\n');
+  write(p('dirs/src/.env.example'), 'DB_PASSWORD=changeme\n');
+  write(p('dirs/deploy/id_rsa'), rsa.privateKey);
+  write(p('dirs/.dockerignore'), 'deploy/id_rsa\n');
+  write(p('dirs/vendor/node_modules/ssh2/test/fixtures/id_rsa'), rsa.privateKey);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -162,6 +171,15 @@ describe('the audit with a context on disk', () => {
     expect(byDefault[0]?.message).toContain('content unknown');
     const withContext = audit(p('jenkins/debian/Dockerfile'), p('jenkins')).findings.filter((x) => x.ruleId === 'DF015');
     expect(withContext.map((f) => [f.severity, f.message])).toEqual([['high', 'COPY deploy.key puts a secret into the image: Private key (PEM)']]);
+  });
+});
+
+describe('DF015 on COPY of a plain directory', () => {
+  const audit = (file: string) => auditDockerfiles([file], { cwd: dir, settings: { trustedRegistries: [], now: NOW } })[0]!;
+  it('reports the secret a directory sends; not what .dockerignore excludes, a clean tree, an example file or node_modules fixtures', () => {
+    const f = audit(p('dirs/Dockerfile')).findings.filter((x) => x.ruleId === 'DF015');
+    expect(f.map((x) => [x.severity, x.location?.line, x.message])).toEqual([['high', 3, 'COPY config/ puts a secret into the image: config/prod/.env: Secret-looking value assigned to DB_PASSWORD']]);
+    expect(JSON.stringify(f)).not.toContain(ENV_PASSWORD);
   });
 });
 

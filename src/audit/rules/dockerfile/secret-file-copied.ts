@@ -12,7 +12,7 @@ export const secretFileCopied: Rule<DockerfileFacts> = {
     severity: 'high',
     title: 'COPY/ADD of a secret-looking file',
     rationale:
-      'Private keys, .env files, .npmrc/.pypirc with tokens, cloud credentials and kubeconfigs copied into an image stay in its layer even if a later RUN deletes them. Anyone who can pull the image can extract them. The name only makes a file suspect: bulkhead reads it in the build context (`--context DIR`, default the Dockerfile\'s directory) and its content decides (a public key or certificate named `*.key` is not a secret). When the file is not in the context, the finding is medium and says the content is unknown.',
+      'Private keys, .env files, .npmrc/.pypirc with tokens, cloud credentials and kubeconfigs copied into an image stay in its layer even if a later RUN deletes them. Anyone who can pull the image can extract them. The name only makes a file suspect: bulkhead reads it in the build context (`--context DIR`, default the Dockerfile\'s directory) and its content decides (a public key or certificate named `*.key` is not a secret). When the file is not in the context, the finding is medium and says the content is unknown. A COPY of a plain directory (`COPY config/ /app/config/`) is reported when it sends a secret-named file, not excluded by .dockerignore, whose content is a secret.',
     fix: 'Do not copy credentials into images. Use `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci` at build time and mount secrets at run time; add the files to .dockerignore.',
     cis: ['4.10'],
     example: { bad: 'COPY .npmrc /root/.npmrc\nRUN npm ci', good: 'RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci' },
@@ -26,8 +26,15 @@ export const secretFileCopied: Rule<DockerfileFacts> = {
       if (flag(instr, 'from')) continue;
       for (const src of sourcesOf(instr)) {
         const clean = src.replace(/^\.\//, '').replace(/\/+$/, '');
-        if (!isSecretFileName(clean) && !PUBLIC_FILE_NAME.test(clean)) continue;
         const rel = contextPath(src);
+        if (!isSecretFileName(clean) && !PUBLIC_FILE_NAME.test(clean)) {
+          // a plain directory (COPY config/ ...) that sends a secret-named file whose content is a secret
+          const inside = rel !== undefined && ctx && !ctx.unreadable ? ctx.sources[rel] : undefined;
+          if (inside?.verdict === 'secret') {
+            out.push({ message: `${instr.keyword} ${src} puts a secret into the image: ${rel}/${inside.what}`, location: at(instr), ...(inside.evidence ? { evidence: inside.evidence } : {}), key: `${instr.stage?.label}|${clean}` });
+          }
+          continue;
+        }
         const file = rel !== undefined && ctx && !ctx.unreadable ? ctx.sources[rel] : undefined;
         const key = `${instr.stage?.label}|${clean}`;
         if (file?.verdict === 'secret') {
