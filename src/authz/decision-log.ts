@@ -23,7 +23,10 @@ export interface DecisionLine {
   exemptedBy?: AuthzDecision['exemptedBy'];
   expiredExemptions?: AuthzDecision['expired'];
   error?: string;
+  /** time in the plugin from the first byte of the request to the decision */
   ms: number;
+  /** of which receiving the rest of the request (the daemon's sending, and other requests the plugin served meanwhile) */
+  readMs?: number;
 }
 
 /** Query parameters that carry secrets on the way to dockerd (build args, registry auth). */
@@ -44,7 +47,7 @@ export function loggedUri(uri: string): string {
   return out.length > 512 ? `${out.slice(0, 512)}…` : out;
 }
 
-export function decisionLine(req: AuthzRequest, d: AuthzDecision | undefined, mode: 'enforce' | 'audit', ms: number, error?: string): DecisionLine {
+export function decisionLine(req: AuthzRequest, d: AuthzDecision | undefined, mode: 'enforce' | 'audit', ms: number, error?: string, readMs?: number): DecisionLine {
   const enforceAllow = d?.allow ?? false;
   const line: DecisionLine = {
     time: new Date().toISOString(),
@@ -65,6 +68,7 @@ export function decisionLine(req: AuthzRequest, d: AuthzDecision | undefined, mo
   if (d?.exemptedBy) line.exemptedBy = d.exemptedBy;
   if (d?.expired) line.expiredExemptions = d.expired;
   if (error !== undefined) line.error = error;
+  if (readMs !== undefined) line.readMs = Math.round(readMs * 1000) / 1000;
   return line;
 }
 

@@ -57,7 +57,8 @@ function readAll(req: IncomingMessage, limit: number): Promise<Buffer | undefine
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // one chunk is the usual plugin request: no copy
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -85,8 +86,9 @@ export async function startAuthzServer(options: AuthzServerOptions): Promise<Ser
     if (url !== '/AuthZPlugin.AuthZReq') return send(res, 404, { Err: `unknown endpoint ${url.slice(0, 100)}` });
     const started = performance.now();
     const bytes = await readAll(req, MAX_PLUGIN_REQUEST);
+    const readMs = performance.now() - started;
     const deny = (why: string, logged: AuthzRequest = { user: '', method: '?', uri: '?', body: undefined, headers: {} }) => {
-      options.log.write(decisionLine(logged, undefined, options.mode, performance.now() - started, why));
+      options.log.write(decisionLine(logged, undefined, options.mode, performance.now() - started, why, readMs));
       // a malformed plugin request is dockerd's bug or an attack: deny in both modes
       send(res, 200, { Allow: false, Msg: `bulkhead: ${why}` });
     };
@@ -105,7 +107,7 @@ export async function startAuthzServer(options: AuthzServerOptions): Promise<Ser
     } catch (err) {
       return deny(`internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`, request);
     }
-    options.log.write(decisionLine(request, decision, options.mode, performance.now() - started));
+    options.log.write(decisionLine(request, decision, options.mode, performance.now() - started, undefined, readMs));
     if (options.mode === 'audit' || decision.allow) return send(res, 200, { Allow: true });
     send(res, 200, { Allow: false, Msg: decision.msg });
   };
