@@ -155,7 +155,7 @@ const rows: Row[] = [
     composeReplace: ['    security_opt: ["no-new-privileges:true"]\n', ''],
     pod: [['allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true']],
     composeKey: 'app:',
-    podKey: 'securityContext',
+    podKey: 'allowPrivilegeEscalation',
   },
 ];
 
