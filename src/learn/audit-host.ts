@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { BulkheadError } from '../errors.js';
 
@@ -31,10 +31,15 @@ export const LEARN_BACKLOG = 8192;
  * so learn refuses rather than learn from a short list (docs/learn.md).
  */
 export class AuditdLog {
+  /** the log file as opened: after auditd rotates it (rename, new file) this still reads the old one to its end */
+  private fd = -1;
+  private ino = 0;
   private offset = 0;
   private partial = '';
   private restoreBacklog: number | undefined;
   lostAtStart = 0;
+  /** how many times auditd rotated the log while watched (each followed, not a loss) */
+  rotations = 0;
 
   private constructor(readonly path: string) {}
 
@@ -49,37 +54,71 @@ export class AuditdLog {
     } catch {
       // the default path then
     }
-    const log = new AuditdLog(auditLogPath(conf));
+    const path = auditLogPath(conf);
+    let log: AuditdLog;
+    try {
+      log = AuditdLog.tail(path);
+    } catch (e) {
+      throw new BulkheadError('refused', `learn: cannot read auditd's log ${path}: ${(e as Error).message}`);
+    }
     log.lostAtStart = status.lost;
     if (status.backlogLimit < LEARN_BACKLOG) {
       await run('auditctl', ['-b', String(LEARN_BACKLOG)]);
       log.restoreBacklog = status.backlogLimit;
     }
-    try {
-      log.offset = statSync(log.path).size;
-    } catch (e) {
-      throw new BulkheadError('refused', `learn: cannot read auditd's log ${log.path}: ${(e as Error).message}`);
-    }
     return log;
   }
 
-  /** New complete lines since the last read. A rotated log (smaller than our offset) is read from its start. */
-  readLines(): string[] {
-    const size = statSync(this.path).size;
-    if (size < this.offset) this.offset = 0;
-    if (size === this.offset) return [];
+  /** Follows a log file from its current end (lines written from now on), across rotations. */
+  static tail(path: string): AuditdLog {
+    const log = new AuditdLog(path);
+    log.follow();
+    log.offset = fstatSync(log.fd).size;
+    return log;
+  }
+
+  /** Opens the file now at the path, from its start. */
+  private follow(): void {
     const fd = openSync(this.path, 'r');
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = fd;
+    this.ino = fstatSync(fd).ino;
+    this.offset = 0;
+  }
+
+  private readToEnd(): string {
+    const size = fstatSync(this.fd).size;
+    // truncated in place (not auditd's way, but a copytruncate rotation): start over
+    if (size < this.offset) this.offset = 0;
+    if (size === this.offset) return '';
+    const buf = Buffer.alloc(size - this.offset);
+    const n = readSync(this.fd, buf, 0, buf.length, this.offset);
+    this.offset += n;
+    return buf.subarray(0, n).toString('utf8');
+  }
+
+  /**
+   * New complete lines since the last read. When auditd has rotated the log (the path names a
+   * new file), the old file is read to its end first, then the new one from its start: records
+   * written around a rotation are not lost (8 MB logs rotate every ~15 learn runs of a web app).
+   */
+  readLines(): string[] {
+    let text = this.partial + this.readToEnd();
+    let current: number | undefined;
     try {
-      const buf = Buffer.alloc(size - this.offset);
-      readSync(fd, buf, 0, buf.length, this.offset);
-      this.offset = size;
-      const text = this.partial + buf.toString('utf8');
-      const lines = text.split('\n');
-      this.partial = lines.pop() ?? '';
-      return lines;
-    } finally {
-      closeSync(fd);
+      current = statSync(this.path).ino;
+    } catch {
+      // between the rename and the new file: the next read finds it
     }
+    if (current !== undefined && current !== this.ino) {
+      text += this.readToEnd();
+      this.follow();
+      this.rotations++;
+      text += this.readToEnd();
+    }
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    return lines;
   }
 
   /** Records the kernel dropped host-wide while we watched (ours may be among them). */
@@ -89,6 +128,8 @@ export class AuditdLog {
 
   /** Puts the backlog limit back as it was. */
   async close(): Promise<void> {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
     if (this.restoreBacklog !== undefined) await run('auditctl', ['-b', String(this.restoreBacklog)]).catch(() => undefined);
   }
 }

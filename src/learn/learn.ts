@@ -216,6 +216,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   } finally {
     await audit.close();
   }
+  if (audit.rotations > 0) o.log(`learn: auditd rotated its log ${audit.rotations} time(s) while watched; followed, nothing lost`);
   if (watched.eliminated > 0) o.log(`learn: ${watched.eliminated} records from processes that exited before their cgroup was read, attributed by elimination (no other LOG filter under this engine)`);
   const failed = o.untilExit ? watched.outcome.exitCode !== 0 : !watched.outcome.stillRunning;
   if (failed) warnings.push(`the workload ${watched.outcome.stillRunning ? 'was still running' : `exited ${watched.outcome.exitCode}`} while watched${o.untilExit ? '' : ` (before the ${o.durationS ?? 5} s were up)`}: what was learned is the path of a failing run`);

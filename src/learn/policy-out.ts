@@ -2,6 +2,7 @@ import type { Policy } from '../policy/types.js';
 import { isOverridable } from '../policy/tighten.js';
 import { parseSize } from '../policy/units.js';
 import { groupSyscalls, SYSCALL_GROUPS, type SyscallGroup } from '../profiles/data/syscall-groups.js';
+import { ALWAYS_KEPT_SYSCALLS } from './data/runc-base.js';
 import type { LearnedTmpfs } from './writes.js';
 
 /** What one watched run saw, as policy-out reads it. */
@@ -72,9 +73,10 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
   const addGroups = new Set<string>();
   const keep = new Map<string, string>();
   const before = new Set(obs.previous?.policy.securityContext.seccompProfile.syscalls ?? []);
-  for (const s of [...new Set([...obs.syscalls, ...obs.runtime, ...before])].sort()) {
+  const always = new Set(ALWAYS_KEPT_SYSCALLS);
+  for (const s of [...new Set([...obs.syscalls, ...obs.runtime, ...before, ...always])].sort()) {
     const seen = obs.syscalls.has(s) ? (obs.runtime.has(s) ? 'observed; runc' : 'observed') : obs.runtime.has(s) ? 'runc needs it after the filter loads' : '';
-    const why = [seen, before.has(s) ? `in ${obs.previous!.file}` : ''].filter(Boolean).join('; ');
+    const why = [seen, before.has(s) ? `in ${obs.previous!.file}` : '', !seen && always.has(s) ? 'always kept: denied, it crashes or hangs the process instead of failing' : ''].filter(Boolean).join('; ');
     if (baseAllows.has(s)) {
       keep.set(s, why);
       continue;

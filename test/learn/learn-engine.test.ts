@@ -33,7 +33,13 @@ const run = engine || process.env.CI === 'true' ? describe : describe.skip;
 const WRITER = 'bulkhead-test/learn-writer:1';
 const NGINX = 'bulkhead-test/learn-nginx:1';
 const dir = mkdtempSync(join(tmpdir(), 'learn-engine-'));
-const base = (o: Partial<LearnOptions> & Pick<LearnOptions, 'image' | 'output'>): LearnOptions => ({ command: [], untilExit: false, publish: [], force: false, cwd: dir, env: process.env, log: () => undefined, ...o });
+let logLines: string[] = [];
+const base = (o: Partial<LearnOptions> & Pick<LearnOptions, 'image' | 'output'>): LearnOptions => {
+  logLines = [];
+  return { command: [], untilExit: false, publish: [], force: false, cwd: dir, env: process.env, log: (l) => logLines.push(l), ...o };
+};
+/** What to show when a verify run fails: both outcomes, the warnings and learn's own log. */
+const why = (r: { learnRun: unknown; verifyRun?: unknown; warnings: string[] }): string => JSON.stringify({ learnRun: r.learnRun, verifyRun: r.verifyRun, warnings: r.warnings, log: logLines });
 
 run('bulkhead learn on a real engine', () => {
   beforeAll(() => {
@@ -47,7 +53,7 @@ run('bulkhead learn on a real engine', () => {
     console.log(`python: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.reasons).toEqual([]);
     expect(r.learnRun.probeOk).toBe(true);
-    expect(r.verified).toBe(true);
+    expect(r.verified, why(r)).toBe(true);
     expect(r.verifyRun?.probeOk).toBe(true);
     expect(r.written).toBe(true);
     expect(r.syscalls.learned).toBeLessThan(r.syscalls.untrusted / 3);
@@ -66,7 +72,7 @@ run('bulkhead learn on a real engine', () => {
     console.log(`busybox job: syscalls learned ${r.syscalls.learned} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.learnRun.exitCode).toBe(0);
     expect(r.tmpfs).toEqual(['/var/lib/app']);
-    expect(r.verified).toBe(true);
+    expect(r.verified, why(r)).toBe(true);
     const loaded = await loadPolicy(join(dir, 'job.policy.yaml'));
     expect(loaded.plan.tmpfs.find((t) => t.path === '/var/lib/app')?.options).toEqual(['noexec', 'nosuid', 'nodev', 'uid=65534', 'gid=65534']);
 
@@ -91,7 +97,7 @@ run('bulkhead learn on a real engine', () => {
     expect(image, 'bulkhead-test/real-node (scripts/real-images node)').toBeDefined();
     const r = await learn(base({ image: image!, command: ['node', '-e', 'require("http").createServer((q, s) => s.end("ok")).listen(8080)'], policy: 'service', publish: ['127.0.0.1:18933:8080'], durationS: 2, probe: 'curl -fs localhost:18933/ >/dev/null', output: 'node.policy.yaml' }));
     console.log(`node: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
-    expect(r.verified).toBe(true);
+    expect(r.verified, why(r)).toBe(true);
     expect(r.verifyRun?.probeOk).toBe(true);
     expect(r.syscalls.learned).toBeLessThan(r.syscalls.untrusted / 3);
   }, 40_000);
@@ -105,7 +111,7 @@ run('bulkhead learn on a real engine', () => {
     const r = await learn(base({ image: NGINX, policy: 'service', publish: ['127.0.0.1:18934:8080'], durationS: 2, probe: 'curl -fs localhost:18934/ >/dev/null', output: 'nginx.policy.yaml' }));
     console.log(`nginx: syscalls learned ${r.syscalls.learned} / base service ${r.syscalls.base} / untrusted ${r.syscalls.untrusted} / Docker default ${r.syscalls.dockerDefault}; tmpfs [${r.tmpfs.join(', ')}]; ${(r.learnMs / 1000).toFixed(1)} s`);
     expect(r.tmpfs).toEqual(['/var/lib/nginx', '/var/log/nginx']);
-    expect(r.verified).toBe(true);
+    expect(r.verified, why(r)).toBe(true);
     expect(r.verifyRun?.probeOk).toBe(true);
     expect(readFileSync(join(dir, 'nginx.policy.yaml'), 'utf8')).toContain('# listened on tcp 8080');
 

@@ -71,12 +71,24 @@ describe('learned policy', () => {
   it('extends the base, keeps only allowed names, reports what the base forbids, and loads', async () => {
     const base = (await loadPolicy('untrusted')).policy;
     const out = learnedPolicy(base, 'untrusted', 'learned-x', { syscalls: new Set(['read', 'mount', 'shmget']), runtime: new Set(['execve']), tmpfs: [], memoryPeakBytes: 5 * 1024 * 1024, pidsPeak: 2, ports: [] }, ['test']);
-    expect(out.syscalls).toEqual(['execve', 'read']);
+    expect(out.syscalls).toEqual(['execve', 'exit', 'exit_group', 'read', 'restart_syscall', 'rt_sigreturn']);
     expect(out.reasons).toEqual([
       'calls mount, which untrusted forbids outright (it also needs CAP_SYS_ADMIN, which no policy may grant)',
       'calls shmget (group sysv-ipc), which untrusted does not allow and does not let a child add',
     ]);
     expect(out.yaml).toContain(`memory: ${memoryLimitFor(5 * 1024 * 1024) / 1048576}m  # peak 5.0 MiB observed`);
+  });
+  it('always keeps signal return and exit, seen or not, and says why (a denied rt_sigreturn is a SIGSEGV)', async () => {
+    const base = (await loadPolicy('service')).policy;
+    const out = learnedPolicy(base, 'service', 'l', { syscalls: new Set(['read', 'exit']), runtime: new Set(), tmpfs: [], ports: [] }, []);
+    expect(out.syscalls).toEqual(['exit', 'exit_group', 'read', 'restart_syscall', 'rt_sigreturn']);
+    expect(out.yaml).toContain('- exit  # observed\n');
+    expect(out.yaml).toContain('- rt_sigreturn  # always kept: denied, it crashes or hangs the process instead of failing');
+    expect(out.yaml).not.toContain('- read  # observed; always');
+  });
+  it('keeps rt_sigreturn for runc 1.1.5: its Go init can take a signal after the filter loads', async () => {
+    const { runcBaseSet } = await import('../../src/learn/data/runc-base.js');
+    expect(runcBaseSet('1.1.5+ds1')?.syscalls).toContain('rt_sigreturn');
   });
   it('a syscalls list naming what the parent does not allow is a loosening', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
@@ -110,10 +122,24 @@ describe('merging runs', () => {
     prev.tmpfs = [...base.tmpfs, { path: '/var/lib/app', size: '2m', noexec: true, uid: 65534, gid: 65534 }];
     prev.resources.limits.memory = '64m';
     const out = learnedPolicy(base, 'default', 'm', { syscalls: new Set(['write']), runtime: new Set(), tmpfs: [], memoryPeakBytes: 1024 * 1024, pidsPeak: 1, ports: [], previous: { file: 'run1.yaml', policy: prev } }, []);
-    expect(out.syscalls).toEqual(['read', 'shmget', 'write']);
+    expect(out.syscalls).toEqual(['exit', 'exit_group', 'read', 'restart_syscall', 'rt_sigreturn', 'shmget', 'write']);
     expect(out.yaml).toContain('- shmget  # in run1.yaml');
     expect(out.yaml).toContain('- {path: "/var/lib/app", size: "2m", noexec: true, uid: 65534, gid: 65534}  # in run1.yaml');
     expect(out.yaml).toContain('memory: 64m  # peak 1.0 MiB observed, x2 headroom; at least 64m as in run1.yaml');
+  });
+});
+
+describe('exit text', () => {
+  it.each([
+    [0, 'exited 0'],
+    [1, 'exited 1'],
+    [139, 'exited 139 (SIGSEGV)'],
+    [159, 'exited 159 (SIGSYS: a seccomp kill)'],
+    [137, 'exited 137 (SIGKILL)'],
+    [undefined, 'exited ?'],
+  ])('%s -> %s', async (code, text) => {
+    const { exitText } = await import('../../src/cli/commands/learn.js');
+    expect(exitText(code)).toBe(text);
   });
 });
 

@@ -1,7 +1,15 @@
+import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { BulkheadError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
+
+/** "exited 139 (SIGSEGV)": the signal behind a 128+N exit, which a denied call often is. */
+export function exitText(code: number | undefined): string {
+  const name = code !== undefined && code > 128 ? Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  const hint = name === 'SIGSYS' ? ': a seccomp kill' : '';
+  return `exited ${code ?? '?'}${name ? ` (${name}${hint})` : ''}`;
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -73,7 +81,7 @@ export function registerLearn(program: Command, ctx: CliContext): void {
       });
       const say = (line: string): boolean => ctx.io.stdout.write(`${line}\n`);
       for (const w of r.warnings) ctx.io.stderr.write(`bulkhead: warning: ${w}\n`);
-      say(`learn run: ${r.learnRun.stillRunning ? 'still running at the end' : `exited ${r.learnRun.exitCode}`}${r.learnRun.probeOk === undefined ? '' : `, probe ${r.learnRun.probeOk ? 'passed' : 'failed'}`}`);
+      say(`learn run: ${r.learnRun.stillRunning ? 'still running at the end' : exitText(r.learnRun.exitCode)}${r.learnRun.probeOk === undefined ? '' : `, probe ${r.learnRun.probeOk ? 'passed' : 'failed'}`}`);
       say(`syscalls allowed: learned ${r.syscalls.learned}, base ${r.syscalls.base}, bulkhead untrusted ${r.syscalls.untrusted}, Docker's default ${r.syscalls.dockerDefault} (names, all arches)`);
       say(`tmpfs learned: ${r.tmpfs.length ? r.tmpfs.join(', ') : 'none'}`);
       if (r.reasons.length) {
@@ -83,7 +91,7 @@ export function registerLearn(program: Command, ctx: CliContext): void {
         return;
       }
       const v = r.verifyRun;
-      say(`verify run: ${r.verified ? 'PASS' : 'FAIL'}${v ? ` (${v.stillRunning ? 'still running at the end' : `exited ${v.exitCode}`}${v.probeOk === undefined ? '' : `, probe ${v.probeOk ? 'passed' : 'failed'}`})` : ''}`);
+      say(`verify run: ${r.verified ? 'PASS' : 'FAIL'}${v ? ` (${v.stillRunning ? 'still running at the end' : exitText(v.exitCode)}${v.probeOk === undefined ? '' : `, probe ${v.probeOk ? 'passed' : 'failed'}`})` : ''}`);
       say(`time: ${(r.learnMs / 1000).toFixed(1)} s; ${r.written ? `written: ${flags.output}` : 'not written (use --force to write it anyway)'}`);
       ctx.exitCode = r.verified ? ExitCode.ok : ExitCode.learnVerifyFailed;
     });
