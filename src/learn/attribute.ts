@@ -1,4 +1,4 @@
-import { SECCOMP_RET_LOG, syscallName, type SeccompRecord } from './audit-records.js';
+import { archName, SECCOMP_RET_LOG, syscallName, type SeccompRecord } from './audit-records.js';
 
 /** runc's init process, before it execs the workload */
 const RUNTIME_COMM = /^runc:\[\d:INIT\]$/;
@@ -14,11 +14,13 @@ export interface Observed {
   unattributed: number;
   /** records whose arch/number this build cannot name */
   unnamed: Array<{ arch: string; syscall: number }>;
+  /** the container's records per arch (x86_64, x32, i386, aarch64, or the raw audit arch this build has no table for) */
+  arches: Map<string, number>;
   records: number;
 }
 
 export function emptyObserved(): Observed {
-  return { syscalls: new Map(), runtime: new Set(), comms: new Set(), unattributed: 0, unnamed: [], records: 0 };
+  return { syscalls: new Map(), runtime: new Set(), comms: new Set(), unattributed: 0, unnamed: [], arches: new Map(), records: 0 };
 }
 
 /**
@@ -34,6 +36,8 @@ export function attribute(records: Iterable<SeccompRecord>, isContainerPid: (pid
       continue;
     }
     into.records++;
+    const arch = archName(r.arch, r.syscall) ?? r.arch;
+    into.arches.set(arch, (into.arches.get(arch) ?? 0) + 1);
     const name = syscallName(r.arch, r.syscall);
     if (name === undefined) {
       if (!into.unnamed.some((u) => u.arch === r.arch && u.syscall === r.syscall)) into.unnamed.push({ arch: r.arch, syscall: r.syscall });
