@@ -49,3 +49,28 @@ export function attribute(records: Iterable<SeccompRecord>, isContainerPid: (pid
   }
   return into;
 }
+
+/** The arches the container's records came in, for the policy header: `x86_64` or `x86_64 930, i386 12`. */
+export function archSummary(o: Observed): string {
+  const arches = [...o.arches].sort((a, b) => b[1] - a[1]);
+  if (arches.length === 0) return 'no records';
+  return arches.length === 1 ? arches[0]![0] : arches.map(([a, n]) => `${a} ${n}`).join(', ');
+}
+
+/**
+ * What learn warns about the records it could not name: one line per arch this build has no
+ * table for (its numbers cannot be allowed by name at all), one per unknown number otherwise.
+ */
+export function unnamedWarnings(o: Observed): string[] {
+  const out: string[] = [];
+  const byArch = new Map<string, number[]>();
+  for (const u of o.unnamed) byArch.set(u.arch, [...(byArch.get(u.arch) ?? []), u.syscall]);
+  for (const [arch, nrs] of byArch) {
+    if (archName(arch) === undefined) {
+      out.push(`records of audit arch ${arch} (syscalls ${nrs.sort((a, b) => a - b).join(', ')}): this build has syscall tables for x86_64, x32, i386 and aarch64 only, so they cannot be allowed by name`);
+    } else {
+      for (const nr of nrs) out.push(`syscall ${nr} (${archName(arch, nr)}, arch ${arch}) has no name in this build's table: it cannot be allowed by name`);
+    }
+  }
+  return out;
+}

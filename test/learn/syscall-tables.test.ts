@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archName, parseSeccompRecord, syscallName } from '../../src/learn/audit-records.js';
-import { attribute } from '../../src/learn/attribute.js';
+import { archSummary, attribute, unnamedWarnings } from '../../src/learn/attribute.js';
 import { SYSCALLS_AARCH64 } from '../../src/learn/data/syscalls-aarch64.js';
 import { SYSCALLS_I386 } from '../../src/learn/data/syscalls-i386.js';
 import { SYSCALLS_X32 } from '../../src/learn/data/syscalls-x32.js';
@@ -25,6 +25,7 @@ const x32Lines = [
   'type=SECCOMP msg=audit(1796412897.993:12998): auid=4294967295 uid=65534 gid=0 ses=4294967295 pid=29015 comm="x32" exe="/x32" sig=0 arch=c000003e syscall=1073741863 compat=0 ip=0x401007 code=0x7ffc0000\x1dAUID="unset" UID="nobody" GID="root" ARCH=x86_64 SYSCALL=unknown-syscall(-1)',
   'type=SECCOMP msg=audit(1796412897.993:12999): auid=4294967295 uid=65534 gid=0 ses=4294967295 pid=29015 comm="x32" exe="/x32" sig=0 arch=c000003e syscall=1073742336 compat=0 ip=0x40101a code=0x7ffc0000\x1dAUID="unset" UID="nobody" GID="root" ARCH=x86_64 SYSCALL=unknown-syscall(-1)',
 ];
+const auditd64 = line(7, 'python3', 'c000003e', 257, 0, 'ARCH=x86_64 SYSCALL=openat');
 // i386 and aarch64 are constructed in the same format: this host refuses 32-bit entry (an ELF32
 // binary is an exec format error, int $0x80 a SIGSEGV) and is not arm64.
 const i386Lines = [
@@ -56,6 +57,8 @@ describe('syscall names per audit arch', () => {
   });
   it('names x32 records: x86_64 audit arch, __X32_SYSCALL_BIT in the number', () => {
     expect(names(x32Lines)).toEqual({ names: ['getpid', 'rt_sigaction'], arches: { x32: 2 }, unnamed: [] });
+    expect(archSummary(attribute([...x32Lines, ...x32Lines, auditd64].map((l) => parseSeccompRecord(l)!), () => true))).toBe('x32 4, x86_64 1');
+    expect(archSummary(attribute([auditd64].map((l) => parseSeccompRecord(l)!), () => true))).toBe('x86_64');
     expect(archName('c000003e', 39)).toBe('x86_64');
     expect(archName('c000003e', 0x40000000 + 39)).toBe('x32');
   });
@@ -69,6 +72,12 @@ describe('syscall names per audit arch', () => {
     const o = names([line(5, 'app', '40000028', 322, 1, 'ARCH=armeb SYSCALL=openat'), line(5, 'app', 'c00000b7', 56, 0, '')]);
     expect(o).toEqual({ names: ['openat'], arches: { '40000028': 1, aarch64: 1 }, unnamed: [{ arch: '40000028', syscall: 322 }] });
     expect(archName('40000028')).toBeUndefined();
+    const seen = attribute([line(5, 'app', '40000028', 322, 1, ''), line(5, 'app', '40000028', 5, 1, ''), line(6, 'app', 'c000003e', 999, 0, ''), line(6, 'app', 'c000003e', 0, 0, '')].map((l) => parseSeccompRecord(l)!), () => true);
+    expect(unnamedWarnings(seen)).toEqual([
+      'records of audit arch 40000028 (syscalls 5, 322): this build has syscall tables for x86_64, x32, i386 and aarch64 only, so they cannot be allowed by name',
+      "syscall 999 (x86_64, arch c000003e) has no name in this build's table: it cannot be allowed by name",
+    ]);
+    expect(archSummary(seen)).toBe('40000028 2, x86_64 2');
     expect(syscallName('40000028', 322)).toBeUndefined();
     // a number past the table, and a negative one, are unnamed too
     expect(syscallName('c000003e', 999)).toBeUndefined();
