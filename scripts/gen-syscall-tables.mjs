@@ -14,7 +14,8 @@
 // arch leaves one out.
 //
 // Usage: node scripts/gen-syscall-tables.mjs [--arm64-deb FILE.deb] [--check]
-//   --check: exit 1 when a committed table differs from what would be generated (no writes)
+//   --check: exit 1 when a committed table differs from what would be generated (no writes);
+//   exit 2 when a source header is missing
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,11 @@ function preprocess(include, names, flags) {
 const X32_BIT = 0x40000000;
 const x86 = '/usr/include/x86_64-linux-gnu/asm';
 const x86Version = debVersion('linux-libc-dev');
-if (!existsSync(`${x86}/unistd_64.h`)) throw new Error(`${x86}/unistd_64.h missing: apt-get install linux-libc-dev`);
+const die = (msg) => {
+  console.error(`gen-syscall-tables: ${msg}`);
+  process.exit(2);
+};
+if (!existsSync(`${x86}/unistd_64.h`)) die(`${x86}/unistd_64.h missing: apt-get install linux-libc-dev`);
 
 let arm64Root = '/';
 let arm64Version = debVersion('linux-libc-dev-arm64-cross');
@@ -89,7 +94,7 @@ if (arm64Deb) {
   arm64Version = execFileSync('dpkg-deb', ['-f', arm64Deb, 'Version'], { encoding: 'utf8' }).trim();
 }
 const arm64 = join(arm64Root, 'usr/aarch64-linux-gnu/include');
-if (!existsSync(join(arm64, 'asm/unistd.h'))) throw new Error(`${arm64}/asm/unistd.h missing: apt-get install linux-libc-dev-arm64-cross, or pass --arm64-deb`);
+if (!existsSync(join(arm64, 'asm/unistd.h'))) die(`${arm64}/asm/unistd.h missing: apt-get install linux-libc-dev-arm64-cross, or \`apt-get download linux-libc-dev-arm64-cross\` and pass --arm64-deb FILE`);
 
 const tables = [
   {
