@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archName, parseSeccompRecord, syscallName } from '../../src/learn/audit-records.js';
 import { archSummary, attribute, unnamedWarnings } from '../../src/learn/attribute.js';
+import { RUNC_POST_FILTER_SYSCALLS } from '../../src/learn/data/runc-base.js';
 import { SYSCALLS_AARCH64 } from '../../src/learn/data/syscalls-aarch64.js';
 import { SYSCALLS_I386 } from '../../src/learn/data/syscalls-i386.js';
 import { SYSCALLS_X32 } from '../../src/learn/data/syscalls-x32.js';
@@ -89,6 +90,8 @@ describe('syscall names per audit arch', () => {
       expect(new Set(n).size).toBe(n.length);
       for (const s of ['read', 'write', 'close', 'execve', 'exit_group', 'openat', 'futex', 'mseal']) expect(n).toContain(s);
     }
+    // runc's post-filter set (measured on x86_64) names calls every table has
+    for (const t of [SYSCALLS_X86_64, SYSCALLS_AARCH64]) for (const s of RUNC_POST_FILTER_SYSCALLS['1.1.5']!) expect(Object.values(t), s).toContain(s);
     // arm64 has only the *at forms (asm-generic); i386 has no map_shadow_stack
     expect(Object.values(SYSCALLS_AARCH64)).not.toContain('open');
     expect(Object.values(SYSCALLS_I386)).not.toContain('map_shadow_stack');
