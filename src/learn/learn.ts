@@ -11,7 +11,7 @@ import { createOptionsFor, prepareRun, type RunDeps } from '../runtime/run.js';
 import { defaultPolicyServices } from '../runtime/services.js';
 import { toolVersion } from '../version.js';
 import { groupSyscalls } from '../profiles/data/syscall-groups.js';
-import { attribute, emptyObserved, type Observed } from './attribute.js';
+import { archSummary, attribute, emptyObserved, unnamedWarnings, type Observed } from './attribute.js';
 import { parseSeccompRecord } from './audit-records.js';
 import { AuditdLog, listeningPorts, pidInContainerCgroup } from './audit-host.js';
 import { runcBaseSet } from './data/runc-base.js';
@@ -224,7 +224,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   const lost = await audit.lostSinceStart().catch(() => 0);
   if (lost > 0) warnings.push(`the kernel dropped ${lost} audit records host-wide while watching: the learned allowlist may be short (the verify run shows whether it matters)`);
   if (watched.observed.unattributed > 0) warnings.push(`${watched.observed.unattributed} seccomp LOG records came from processes not attributed to the container (other LOG filters on this host, or processes that exited before they were seen)`);
-  for (const u of watched.observed.unnamed) warnings.push(`syscall ${u.syscall} (arch ${u.arch}) has no name in this build's table: it cannot be allowed by name`);
+  warnings.push(...unnamedWarnings(watched.observed));
 
   o.log(`learn: watched; ${watched.observed.records} records of the container, reading its changes`);
   const roots = writeRoots(await engine.containerChanges(watched.id));
@@ -239,7 +239,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   const runtime = new Set([...(pinned?.syscalls ?? []), ...watched.observed.runtime]);
   const header = [
     `Learned by bulkhead learn ${deps.toolVersion} on ${new Date().toISOString().slice(0, 10)}: ${o.image}${o.command.length ? ` -- ${o.command.join(' ')}` : ''}`,
-    `watched ${o.untilExit ? 'until exit' : `${o.durationS ?? 5} s`}${o.probe ? ` with probe: ${o.probe}` : ''}; ${watched.observed.records} seccomp records, ${lost} lost; runc ${runcVersion ?? '?'} (${pinned ? 'measured set' : 'unmeasured'}), x86_64`,
+    `watched ${o.untilExit ? 'until exit' : `${o.durationS ?? 5} s`}${o.probe ? ` with probe: ${o.probe}` : ''}; ${watched.observed.records} seccomp records, ${lost} lost; runc ${runcVersion ?? '?'} (${pinned ? 'measured set' : 'unmeasured'}), ${archSummary(watched.observed)}`,
     'A learned policy covers only the paths the workload took while watched (docs/learn.md).',
   ];
   const name = `learned-${basename(o.image).replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'workload'}`;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const REAL_IMAGE_NAMES = ['python', 'node', 'jvm', 'go', 'nginx', 'postgres', 'sshd'] as const;
+export const REAL_IMAGE_NAMES = ['python', 'node', 'jvm', 'go', 'nginx', 'postgres', 'sshd', 'redis'] as const;
 export type RealImageName = (typeof REAL_IMAGE_NAMES)[number];
 
 const script = new URL('../../scripts/real-images', import.meta.url).pathname;

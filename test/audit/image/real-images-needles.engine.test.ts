@@ -32,6 +32,7 @@ const VENDOR_PATH: Record<RealImageName, string> = {
   nginx: '/usr/share/nginx/html/settings.py',
   postgres: '/usr/share/postgresql/15/app/settings.py',
   sshd: '/usr/share/doc/app/settings.py',
+  redis: '/etc/redis/settings.py',
 };
 
 const PEM = rsaPem();

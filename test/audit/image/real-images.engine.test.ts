@@ -44,6 +44,7 @@ const REALLY_THERE: Record<RealImageName, Array<{ ruleId: string; path: RegExp }
   nginx: [],
   postgres: [{ ruleId: 'IM003', path: /^\/etc\/ssl\/private\/ssl-cert-snakeoil\.key$/ }],
   sshd: [{ ruleId: 'IM003', path: /^\/etc\/ssh\/ssh_host_(?:rsa|ecdsa|ed25519)_key$/ }],
+  redis: [],
 };
 
 /** The setuid/setgid programs each image's packages install (Debian's modes), all "well known". */
@@ -63,6 +64,7 @@ const GATE_RUNS: Partial<Record<RealImageName, { cmd: string[]; prints: RegExp }
   jvm: { cmd: ['java', '-Xshare:off', '-version'], prints: /openjdk version "17/ },
   go: { cmd: ['go', 'version'], prints: /go version go1\.19/ },
   nginx: { cmd: ['nginx', '-v'], prints: /nginx version: nginx\// },
+  redis: { cmd: ['redis-server', '--version'], prints: /Redis server v=7\./ },
 };
 
 const LABEL = 'realimg=stock-gate';
