@@ -4,9 +4,11 @@
 //     first byte of the plugin request to the decision), round trip at the socket, requests/s, peak RSS.
 //  2. `docker run --rm IMAGE true` against a second dockerd with --authorization-plugin=bulkhead and
 //     a third without it (same flags otherwise), alternating, median ratio.
-// Usage: npm run build && node bench/authz.mjs [runs] [plugin-only]   (targets in docs/authz.md; root for part 2)
+//  3. With OPA_DOCKER_AUTHZ=/path/to/opa-docker-authz, the anchor: the same requests of part 1
+//     through opa-docker-authz with bench/data/opa-untrusted.rego, and bulkhead's ratios to it.
+// Usage: npm run build && [OPA_DOCKER_AUTHZ=BIN] node bench/authz.mjs [runs] [plugin-only]   (targets in docs/authz.md; root for part 2)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
@@ -148,6 +150,46 @@ async function pluginBench() {
   console.log(`  plugin CPU per request (whole request: HTTP, base64, parse, rules, log line): create ${f3((cpu1 - cpu0) / 1000)} ms, GET ${f3((cpu2 - cpu1) / 1000)} ms; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
   console.log(`  peak RSS of the plugin: ${rss.toFixed(1)} MB   (target < 80)`);
   await decideBench(creates);
+  return { creates, gets, c, g, cpuCreate: (cpu1 - cpu0) / 1000, cpuGet: (cpu2 - cpu1) / 1000, rss, denied };
+}
+
+/**
+ * The anchor: opa-docker-authz (Go + Rego) with bench/data/opa-untrusted.rego, the same 1,000
+ * creates and 1,000 GETs, 32 in flight, on its own unix socket. It logs no decision (-quiet),
+ * where bulkhead writes one line each: the comparison favours the anchor. It has no in-plugin
+ * timing, so the comparable figures are the round trip at the socket, throughput, CPU and RSS.
+ */
+async function anchorBench(binary, ours) {
+  const name = `bh-bench-opa-${process.pid}`;
+  const socket = `/run/docker/plugins/${name}.sock`;
+  const policy = fileURLToPath(new URL('./data/opa-untrusted.rego', import.meta.url));
+  const version = spawnSync(binary, ['-version'], { encoding: 'utf8' }).stdout.trim().replace(/\s+/g, ' ');
+  const p = spawn(binary, ['-plugin-name', name, '-policy-file', policy, '-quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (c) => (err += c));
+  try {
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!existsSync(socket)) throw new Error(`opa-docker-authz did not open ${socket}: ${err.trim().split('\n').pop()}`);
+    await load(socket, ours.creates.slice(0, 200), 32);
+    const cpu0 = cpuMs(p.pid);
+    const c = await load(socket, ours.creates, 32);
+    const cpu1 = cpuMs(p.pid);
+    const g = await load(socket, ours.gets, 32);
+    const cpu2 = cpuMs(p.pid);
+    // the same verdicts on the same bodies, or the comparison means nothing
+    const verdicts = await Promise.all(ours.creates.slice(0, 20).map((r) => post(socket, r)));
+    const denied = verdicts.filter((v) => !v.body.Allow).length;
+    const rss = peakRss(p.pid);
+    const ratio = (a, b) => (a / b).toFixed(2);
+    console.log(`opa-docker-authz anchor (${version}), bench/data/opa-untrusted.rego, the same requests: ${denied} of the first 20 creates denied (bulkhead: 10)`);
+    console.log(`  round trip at the socket: create p50 ${f3(median(c.times))} ms p99 ${f3(pct(c.times, 99))} ms; GET p50 ${f3(median(g.times))} ms p99 ${f3(pct(g.times, 99))} ms`);
+    console.log(`  throughput: creates ${(1000 / c.seconds).toFixed(0)} req/s, GETs ${(1000 / g.seconds).toFixed(0)} req/s`);
+    console.log(`  CPU per request: create ${f3((cpu1 - cpu0) / 1000)} ms, GET ${f3((cpu2 - cpu1) / 1000)} ms; peak RSS ${rss.toFixed(1)} MB`);
+    console.log(`  bulkhead / opa-docker-authz: create round trip p50 ${ratio(median(ours.c.times), median(c.times))}x, p99 ${ratio(pct(ours.c.times, 99), pct(c.times, 99))}x; GET p50 ${ratio(median(ours.g.times), median(g.times))}x; create throughput ${ratio(c.seconds, ours.c.seconds)}x; CPU per create ${ratio(ours.cpuCreate, (cpu1 - cpu0) / 1000)}x; RSS ${ratio(ours.rss, rss)}x`);
+  } finally {
+    p.kill('SIGTERM');
+    rmSync(socket, { force: true });
+  }
 }
 
 function startDockerd(dir, withPlugin) {
@@ -200,11 +242,12 @@ async function runBench() {
 }
 
 try {
-  await pluginBench();
+  const ours = await pluginBench();
+  if (process.env.OPA_DOCKER_AUTHZ) await anchorBench(process.env.OPA_DOCKER_AUTHZ, ours);
+  else console.log('opa-docker-authz anchor: not run (set OPA_DOCKER_AUTHZ=/path/to/opa-docker-authz; docs/authz.md says how it was built here)');
   if (process.argv[3] === 'plugin-only') console.log('docker run ratio: not measured (plugin-only)');
   else if (process.getuid?.() === 0) await runBench();
   else console.log('docker run ratio: skipped (needs root to start the second and third dockerd)');
-  console.log('opa-docker-authz anchor: not run (no Go toolchain or opa binary on this machine, and no network to fetch its image)');
 } finally {
   agent.destroy();
   rmSync(work, { recursive: true, force: true });
