@@ -13,6 +13,7 @@ import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = `${root}bin/bulkhead.js`;
@@ -168,7 +169,7 @@ async function anchorBench(binary, ours) {
   let err = '';
   p.stderr.on('data', (c) => (err += c));
   try {
-    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
     if (!existsSync(socket)) throw new Error(`opa-docker-authz did not open ${socket}: ${err.trim().split('\n').pop()}`);
     await load(socket, ours.creates.slice(0, 200), 32);
     const cpu0 = cpuMs(p.pid);
