@@ -2,11 +2,12 @@ import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type D
 import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
+import { runtimesFromInfo } from '../../engine/runtimes.js';
 import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
+import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, RuntimeFacts, SocketFacts } from './facts.js';
 import { AUDITED_PATHS, CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets, type AuditedPathSource } from './engine-files.js';
 
 export interface HostFileAccess {
@@ -361,6 +362,13 @@ export async function swarmFacts(engine: EngineClient, info: Record<string, unkn
   return facts;
 }
 
+/** GET /info Runtimes and DefaultRuntime; undefined when the engine sent no runtime map. */
+export function runtimeFacts(info: Record<string, unknown>): RuntimeFacts | undefined {
+  const registered = runtimesFromInfo(info);
+  if (!registered) return undefined;
+  return { registered, ...(typeof info.DefaultRuntime === 'string' && info.DefaultRuntime ? { defaultRuntime: info.DefaultRuntime } : {}) };
+}
+
 function component(v: EngineVersion, name: string): string | undefined {
   return v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Version;
 }
@@ -417,6 +425,9 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
     storageDriver: typeof info.Driver === 'string' ? info.Driver : '',
     containersStopped: typeof info.ContainersStopped === 'number' ? info.ContainersStopped : 0,
   };
+  const runtimes = runtimeFacts(info);
+  if (runtimes) facts.runtimes = runtimes;
+  else problems.push('GET /info has no Runtimes: runtime checks skipped');
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
     facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map()), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
