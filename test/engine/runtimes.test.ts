@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enforcesSeccomp, runtimesFromInfo, sandboxKind } from '../../src/engine/runtimes.js';
+import { runtimeBinaryPaths } from '../../src/audit/host/engine-files.js';
 
 describe('the engine\'s registered runtimes', () => {
   it.each([
@@ -36,5 +37,10 @@ describe('the engine\'s registered runtimes', () => {
     expect(runtimesFromInfo({})).toBeUndefined();
     expect(runtimesFromInfo({ Runtimes: null })).toBeUndefined();
     expect(runtimesFromInfo({ Runtimes: [] })).toBeUndefined();
+  });
+
+  it('finds each runtime binary as dockerd would: absolute as given, a bare name in its PATH, shim types skipped', () => {
+    const there = new Set(['/usr/sbin/runc', '/usr/bin/runc', '/opt/bin/crun']);
+    expect(runtimeBinaryPaths(['runc', 'runc', '/usr/bin/runsc', 'crun', 'missing', 'rel/runc', ''], '/usr/local/sbin:/usr/sbin:/usr/bin:/opt/bin/', (p) => there.has(p))).toEqual(['/opt/bin/crun', '/usr/bin/runsc', '/usr/sbin/runc']);
   });
 });

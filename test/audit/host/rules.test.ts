@@ -112,6 +112,8 @@ const cases: Case[] = [
   ['HS021', 'TLS key readable by others', { engineFiles: [{ path: '/etc/docker/key.pem', uid: 0, gid: 0, mode: 0o644, maxMode: 0o400, rootOwned: true, cis: ['3.13', '3.14'] }] }, 1],
   ['HS021', 'registry CA certificate 644 under certs.d', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o644, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 1],
   ['HS021', 'registry CA certificate 444 root:root', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o444, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 0],
+  ['HS021', 'runsc binary writable by its group', { engineFiles: [{ path: '/usr/local/bin/runsc', uid: 0, gid: 50, mode: 0o775, maxMode: 0o755, rootOwned: true, cis: [] }] }, 2],
+  ['HS021', 'runc binary root 755', { engineFiles: [{ path: '/usr/sbin/runc', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: [] }] }, 0],
   ['HS022', 'auditd not configured', { auditd: { configDir: undefined, running: false, watched: [], trees: [], expected: auditExpected } }, 1],
   ['HS022', 'auditd configured but not running', { auditd: { ...good.auditd!, running: false } }, 1],
   ['HS022', 'only dockerd watched: the other three that exist', { auditd: { ...good.auditd!, watched: ['/usr/sbin/dockerd'], trees: [] } }, 3],
