@@ -154,7 +154,7 @@ function responsiveness(): [number, number] {
 }
 
 async function forkBomb(policy: string, watchMs: number): Promise<BombRun> {
-  const name = `g-forkbomb-${policy}`;
+  const name = `g-forkbomb-${policy}-${process.pid}`;
   const cidfile = join(scratch, `${name}.cid`);
   docker(['rm', '-f', name], { allowFail: true });
   rmSync(cidfile, { force: true });
@@ -217,7 +217,7 @@ describe('a fork bomb is held by the pids limit', () => {
     else expect({ code: b.code, forkFailed: /can't fork/.test(b.stderr) }).toEqual({ code: 137, forkFailed: true });
     expect(b.engineMs).toBeLessThan(5000);
     expect(b.hostMs).toBeLessThan(1000);
-    expect(docker(['ps', '-aq', '--filter', 'name=g-forkbomb-sandboxed'])).toBe('');
+    expect(docker(['ps', '-aq', '--filter', `name=g-forkbomb-sandboxed-${process.pid}`])).toBe('');
   }, 30_000);
 
   // measured: the bomb fills the 64 pids and forks fail inside with EAGAIN; nproc 64 (the same
@@ -228,7 +228,8 @@ describe('a fork bomb is held by the pids limit', () => {
     expect(b.endedAlone).toBe(false);
     expect(b.pidsMax).toBe(64);
     expect(b.peak).toBeLessThanOrEqual(b.pidsMax);
-    expect(b.peak).toBeGreaterThan(b.pidsMax - 8);
+    // nproc counts uid 65534's processes host-wide under runc: others' containers may take some
+    expect(b.peak).toBeGreaterThan(b.pidsMax / 2);
     expect(b.stderr).toMatch(/can't fork: Resource temporarily unavailable/);
     expect(b.code).toBe(137);
     expect(b.killMs).toBeLessThan(10_000);
