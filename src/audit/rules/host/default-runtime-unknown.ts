@@ -24,10 +24,10 @@ export const defaultRuntimeUnknown: Rule<HostFacts> = {
     severity: 'low',
     title: 'Default runtime not a known OCI runtime',
     rationale:
-      'The default runtime starts every container that does not ask for another, and it is what applies the namespaces, capabilities, seccomp profile, AppArmor profile and cgroup limits the engine passes it. A binary this audit does not recognise (a home-grown wrapper, a renamed or replaced binary) may drop any of them, and nothing in `docker inspect` would show it; a default that is not among the registered runtimes leaves every container that does not name a runtime unable to start.',
+      'The default runtime starts every container that does not ask for another, and it is what applies the namespaces, capabilities, seccomp profile, AppArmor profile and cgroup limits the engine passes it. A binary this audit does not recognise (a home-grown wrapper, a runtime made for something else) may drop any of them, and nothing in `docker inspect` would show it; a default that is not among the registered runtimes leaves every container that does not name a runtime unable to start.',
     fix: 'Set "default-runtime" in daemon.json to runc (or another runtime you have reviewed: crun, runsc with --oci-seccomp) and register other runtimes by name for the containers that need them (`docker run --runtime NAME`); if the binary is a wrapper you trust, turn this rule off for this host in .bulkhead.yaml.',
     cis: [],
-    references: ['https://docs.docker.com/reference/cli/dockerd/#configure-container-runtimes'],
+    references: ['https://docs.docker.com/engine/alternative-runtimes/'],
     example: { bad: '"default-runtime": "custom", "runtimes": {"custom": {"path": "/opt/bin/my-runtime"}}', good: '"default-runtime": "runc"' },
   },
   checkable: (h) => h.runtimes?.defaultRuntime !== undefined,
