@@ -12,7 +12,8 @@ import { namedUser } from '../users.js';
 import { preflight, realPreflightHost, type PreflightHost } from './preflight.js';
 import type { RunRequest } from './request.js';
 import { ensureImage } from './pull.js';
-import { decideSandbox, type EngineRuntimes, type SandboxDecision } from './sandbox.js';
+import { decideSandbox, type SandboxDecision } from './sandbox.js';
+import { runtimesFromInfo } from '../engine/runtimes.js';
 
 /** The policy side the runtime needs (src/policy, src/profiles), injected so tests can substitute plans. */
 export interface PolicyServices {
@@ -241,7 +242,7 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   const { engine, imageUser, imageId } = await reached;
   if (prepared.plan.sandbox.mode !== 'off') {
     const info = await engine.info();
-    prepared.sandbox = decideSandbox(prepared.plan, (info.Runtimes ?? {}) as EngineRuntimes);
+    prepared.sandbox = decideSandbox(prepared.plan, runtimesFromInfo(info) ?? {});
     if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
     if (prepared.plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, prepared.sandbox.runtime ? { gvisor: true } : {});
   }

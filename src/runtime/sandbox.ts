@@ -1,5 +1,6 @@
 import { BulkheadError } from '../errors.js';
 import type { HardeningPlan } from '../policy/plan.js';
+import { enforcesSeccomp, gvisorRuntimes, type EngineRuntimes } from '../engine/runtimes.js';
 
 /** The OCI runtime a run uses: runc (the engine's default) or a registered gVisor runtime. */
 export interface SandboxDecision {
@@ -11,21 +12,7 @@ export interface SandboxDecision {
   warning?: string;
 }
 
-/** The engine's registered runtimes (GET /info's Runtimes): name -> { path, runtimeArgs }. */
-export type EngineRuntimes = Record<string, { path?: string; runtimeArgs?: string[] }>;
-
-/** A runtime is gVisor when its binary is runsc, whatever name it was registered under. */
-export function gvisorRuntimes(runtimes: EngineRuntimes): string[] {
-  return Object.entries(runtimes)
-    .filter(([, r]) => /(^|\/)runsc$/.test(r.path ?? ''))
-    .map(([name]) => name)
-    .sort((a, b) => (a === 'runsc' ? -1 : b === 'runsc' ? 1 : a.localeCompare(b)));
-}
-
-/** runsc ignores the OCI seccomp profile unless it was registered with --oci-seccomp. */
-export function enforcesSeccomp(runtime: { runtimeArgs?: string[] } | undefined): boolean {
-  return (runtime?.runtimeArgs ?? []).some((a) => a === '--oci-seccomp' || a === '--oci-seccomp=true');
-}
+export { enforcesSeccomp, gvisorRuntimes, type EngineRuntimes } from '../engine/runtimes.js';
 
 /** Without the engine (--dry-run): the plan names the runtime `scripts/engine` registers. */
 export const ASSUMED_GVISOR_RUNTIME = 'runsc';

@@ -1,6 +1,7 @@
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as runCliWithEnv } from '../helpers/cli.js';
@@ -115,4 +116,128 @@ describe('--policy sandboxed runs inside gVisor, seen from inside', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(['200 <p>served inside gVisor</p>', '4.4.0']);
   }, 120_000);
+});
+
+/**
+ * A fork bomb under each policy, watched from outside through the container's pids cgroup (this
+ * host is cgroup v1: /sys/fs/cgroup/pids/docker/<id>/) while the engine and the host are asked
+ * to answer. `b(){ b | b & }; b` with PID 1 kept alive by a builtin read (no fork needed). The
+ * container is removed in `finally` whatever happens.
+ */
+const BOMB = 'mkfifo /tmp/hold; b(){ b | b & }; b; while :; do read x <> /tmp/hold; done 2>/dev/null';
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+interface BombRun {
+  code: number;
+  stderr: string;
+  pidsMax: number;
+  peak: number;
+  /** the run ended by itself, before the test killed it */
+  endedAlone: boolean;
+  /** ms from the container's id to its end, or to the kill */
+  aliveMs: number;
+  /** ms from `docker kill` to the run's exit (when the test killed it) */
+  killMs?: number;
+  /** ms for `docker version` and for the host to run `true`, taken at 60% of pids.max */
+  engineMs: number;
+  hostMs: number;
+}
+
+/** ms for the engine to answer `docker version` and for the host to run `true` */
+function responsiveness(): [number, number] {
+  let t = performance.now();
+  docker(['version', '--format', '{{.Server.Version}}']);
+  const engineMs = performance.now() - t;
+  t = performance.now();
+  expect(spawnSync('true').status).toBe(0);
+  return [engineMs, performance.now() - t];
+}
+
+async function forkBomb(policy: string, watchMs: number): Promise<BombRun> {
+  const name = `g-forkbomb-${policy}-${process.pid}`;
+  const cidfile = join(scratch, `${name}.cid`);
+  docker(['rm', '-f', name], { allowFail: true });
+  rmSync(cidfile, { force: true });
+  let done = false;
+  const run = runCli(['run', '--rm', '--label', LABEL, '--name', name, '--cidfile', cidfile, '--policy', policy, TEST_IMAGE, '--', 'sh', '-c', BOMB]).finally(() => (done = true));
+  try {
+    for (let i = 0; i < 200 && !existsSync(cidfile) && !done; i++) await sleep(50);
+    const id = readFileSync(cidfile, 'utf8').trim();
+    const dir = `/sys/fs/cgroup/pids/docker/${id}`;
+    const read = (f: string) => {
+      try {
+        return readFileSync(`${dir}/${f}`, 'utf8').trim();
+      } catch {
+        return undefined; // not created yet, or gone with the container
+      }
+    };
+    let pidsMax = NaN;
+    let peak = 0;
+    let engineMs = NaN;
+    let hostMs = NaN;
+    const start = performance.now();
+    while (!done && performance.now() - start < watchMs) {
+      const max = read('pids.max');
+      if (max !== undefined) pidsMax = Number(max);
+      peak = Math.max(peak, Number(read('pids.current') ?? 0));
+      if (Number.isNaN(engineMs) && peak >= pidsMax * 0.6) [engineMs, hostMs] = responsiveness();
+      await sleep(20);
+    }
+    // a sandbox that died between two samples: the engine and host right after it
+    if (Number.isNaN(engineMs)) [engineMs, hostMs] = responsiveness();
+    const endedAlone = done;
+    const aliveMs = performance.now() - start;
+    let killMs: number | undefined;
+    if (!done) {
+      const t = performance.now();
+      docker(['kill', id], { allowFail: true });
+      await run;
+      killMs = performance.now() - t;
+    }
+    const r = await run;
+    return { code: r.code, stderr: r.stderr, pidsMax, peak, endedAlone, aliveMs, killMs, engineMs, hostMs };
+  } finally {
+    docker(['rm', '-f', name], { allowFail: true });
+    await Promise.race([run, sleep(10_000)]);
+  }
+}
+
+describe('a fork bomb is held by the pids limit', () => {
+  // measured (runsc 0.0~20221219, ptrace platform): every application process costs the sandbox
+  // about 9 host pids (a stub process and Sentry threads), so 128 is reached within a second; the
+  // Sentry then cannot create an OS thread ("runtime: failed to create new OS thread ... errno=11",
+  // "fatal error: newosproc" in runsc's boot log) and the whole sandbox exits 2
+  it('sandboxed (gVisor): the sandbox never passes pids.max and dies as a whole; the engine and host answer', async () => {
+    const b = await forkBomb('sandboxed', 8000);
+    console.log(`fork bomb, sandboxed: ${JSON.stringify({ ...b, stderr: b.stderr.length })}`);
+    expect(b.pidsMax).toBe(128);
+    expect(b.peak).toBeGreaterThan(0);
+    expect(b.peak).toBeLessThanOrEqual(b.pidsMax);
+    if (b.endedAlone) {
+      // the Sentry's own death, not the shell's: a shell that cannot fork says so before it exits 2
+      expect(b.code, b.stderr).toBe(2);
+      expect(b.stderr).not.toMatch(/can't fork/);
+    }
+    else expect({ code: b.code, forkFailed: /can't fork/.test(b.stderr) }).toEqual({ code: 137, forkFailed: true });
+    expect(b.engineMs).toBeLessThan(5000);
+    expect(b.hostMs).toBeLessThan(1000);
+    expect(docker(['ps', '-aq', '--filter', `name=g-forkbomb-sandboxed-${process.pid}`])).toBe('');
+  }, 30_000);
+
+  // measured: the bomb fills the 64 pids and forks fail inside with EAGAIN; nproc 64 (the same
+  // number, for uid 65534) may refuse before the cgroup does (pids.events then stays at 0)
+  it('untrusted (runc): forks fail inside at pids.max, the container keeps running and is killed at once', async () => {
+    const b = await forkBomb('untrusted', 3000);
+    console.log(`fork bomb, untrusted: ${JSON.stringify({ ...b, stderr: b.stderr.split("can't fork").length - 1 })}`);
+    expect(b.endedAlone).toBe(false);
+    expect(b.pidsMax).toBe(64);
+    expect(b.peak).toBeLessThanOrEqual(b.pidsMax);
+    // nproc counts uid 65534's processes host-wide under runc: others' containers may take some
+    expect(b.peak).toBeGreaterThan(b.pidsMax / 2);
+    expect(b.stderr).toMatch(/can't fork: Resource temporarily unavailable/);
+    expect(b.code).toBe(137);
+    expect(b.killMs).toBeLessThan(10_000);
+    expect(b.engineMs).toBeLessThan(5000);
+    expect(b.hostMs).toBeLessThan(1000);
+  }, 30_000);
 });

@@ -9,6 +9,8 @@ import { auditContainers } from '../container/audit.js';
 import type { FsMode } from '../container/files.js';
 import { runRules } from '../container/run-rules.js';
 import { collectHostFacts, type HostFileAccess } from './collect.js';
+import type { RuntimeFacts } from './facts.js';
+import { enforcesSeccomp, sandboxKind } from '../../engine/runtimes.js';
 
 export interface HostAuditOptions extends HostFileAccess {
   /** engine URLs; empty = the discovered default engine */
@@ -21,6 +23,23 @@ export interface HostAuditOptions extends HostFileAccess {
 }
 
 const REMOTE_NOTE = 'skipped: remote engine (daemon.json, socket owner/mode and /etc/group are read only for an engine on this machine)';
+
+/** The registered runtimes on one line, e.g. `runc (default), runsc (gVisor, --oci-seccomp)`. */
+export function describeRuntimes(r: RuntimeFacts): string {
+  const names = Object.keys(r.registered).sort();
+  if (!names.length) return 'none listed';
+  return names
+    .map((name) => {
+      const rt = r.registered[name]!;
+      const kind = sandboxKind(rt);
+      const notes = [
+        ...(name === r.defaultRuntime ? ['default'] : []),
+        ...(kind === 'gvisor' ? [rt.path?.endsWith('runsc') ? `gVisor, ${enforcesSeccomp(rt) ? '--oci-seccomp' : 'no --oci-seccomp'}` : 'gVisor'] : kind === 'kata' ? ['Kata'] : []),
+      ];
+      return notes.length ? `${name} (${notes.join(', ')})` : name;
+    })
+    .join(', ');
+}
 
 function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -62,6 +81,7 @@ async function auditOneHost(url: string | undefined, options: HostAuditOptions, 
       rootless: facts.rootless,
       cgroup: `v${facts.confinement.cgroupVersion}`,
       hostFileChecks: facts.local ? `done (daemon.json: ${facts.daemonJson.status}, ${facts.daemonJson.path})` : REMOTE_NOTE,
+      ...(facts.runtimes ? { runtimes: describeRuntimes(facts.runtimes) } : {}),
       ...(facts.images ? { images: facts.images.count } : {}),
     };
     const containers = await withTimeout(

@@ -2,12 +2,13 @@ import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type D
 import { homedir } from 'node:os';
 import type { EngineClient, EngineVersion } from '../../engine/client.js';
 import { discoverEngine } from '../../engine/endpoint.js';
+import { runtimesFromInfo } from '../../engine/runtimes.js';
 import { engineConfinement } from '../container/normalize.js';
 import { isRootUser } from '../../users.js';
 import { mapLimit } from '../container/map-limit.js';
 import { daemonSettings, parseDockerdFlags, pickDockerd } from './daemon-settings.js';
-import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, SocketFacts } from './facts.js';
-import { AUDITED_PATHS, CONTAINERD_SOCKET, ENGINE_FILES, REGISTRY_CERTS, TLS_FILES, containerdSockets, type AuditedPathSource } from './engine-files.js';
+import type { AuditdFacts, DaemonJson, DataRootFacts, SwarmFacts, EngineFileFacts, HostFacts, ImagesSummary, RuntimeFacts, SocketFacts } from './facts.js';
+import { AUDITED_PATHS, CONTAINERD_SOCKET, DEFAULT_DAEMON_PATH, ENGINE_FILES, REGISTRY_CERTS, RUNTIME_BINARY, TLS_FILES, containerdSockets, runtimeBinaryPaths, type AuditedPathSource } from './engine-files.js';
 
 export interface HostFileAccess {
   /** where daemon.json is; default: dockerd's --config-file, else the standard place */
@@ -143,7 +144,26 @@ async function imagesSummary(engine: EngineClient): Promise<ImagesSummary> {
   };
 }
 
-function engineFiles(config: Record<string, unknown> | undefined, flags: ReadonlyMap<string, readonly string[]>): EngineFileFacts[] {
+/** PATH from a process's environment, or undefined when it cannot be read. */
+function processPath(procRoot: string, pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const entry = readFileSync(`${procRoot}/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('PATH='));
+    return entry?.slice('PATH='.length);
+  } catch {
+    return undefined;
+  }
+}
+
+const fileExists = (p: string): boolean => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function engineFiles(config: Record<string, unknown> | undefined, flags: ReadonlyMap<string, readonly string[]>, runtimeBinaries: readonly string[] = []): EngineFileFacts[] {
   const out: EngineFileFacts[] = [];
   const add = (path: string, maxMode: number, rootOwned: boolean, cis: string[]) => {
     try {
@@ -155,6 +175,7 @@ function engineFiles(config: Record<string, unknown> | undefined, flags: Readonl
   };
   for (const f of ENGINE_FILES) for (const p of f.paths) add(p, f.maxMode, f.rootOwned, f.cis);
   for (const p of containerdSockets(flags, config)) add(p, CONTAINERD_SOCKET.maxMode, CONTAINERD_SOCKET.rootOwned, CONTAINERD_SOCKET.cis);
+  for (const p of runtimeBinaries) add(p, RUNTIME_BINARY.maxMode, RUNTIME_BINARY.rootOwned, [...RUNTIME_BINARY.cis]);
   for (const t of TLS_FILES) {
     const p = config?.[t.key];
     if (typeof p === 'string') add(p, t.maxMode, true, t.cis);
@@ -361,6 +382,13 @@ export async function swarmFacts(engine: EngineClient, info: Record<string, unkn
   return facts;
 }
 
+/** GET /info Runtimes and DefaultRuntime; undefined when the engine sent no runtime map. */
+export function runtimeFacts(info: Record<string, unknown>): RuntimeFacts | undefined {
+  const registered = runtimesFromInfo(info);
+  if (!registered) return undefined;
+  return { registered, ...(typeof info.DefaultRuntime === 'string' && info.DefaultRuntime ? { defaultRuntime: info.DefaultRuntime } : {}) };
+}
+
 function component(v: EngineVersion, name: string): string | undefined {
   return v.Components?.find((c) => c.Name.toLowerCase() === name.toLowerCase())?.Version;
 }
@@ -417,9 +445,14 @@ export async function collectHostFacts(engine: EngineClient, url: string | undef
     storageDriver: typeof info.Driver === 'string' ? info.Driver : '',
     containersStopped: typeof info.ContainersStopped === 'number' ? info.ContainersStopped : 0,
   };
+  const runtimes = runtimeFacts(info);
+  if (runtimes) facts.runtimes = runtimes;
+  else problems.push('GET /info has no Runtimes: runtime checks skipped');
   if (local && !confinement.rootless) {
     // host files describe this machine's rootful engine; a rootless engine's are the user's own
-    facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map()), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
+    const runtimePaths = Object.values(facts.runtimes?.registered ?? {}).flatMap((r) => (r.path ? [r.path] : []));
+    const binaries = runtimeBinaryPaths(runtimePaths, processPath(procRoot, dockerdPid) ?? DEFAULT_DAEMON_PATH, fileExists);
+    facts.engineFiles = [...engineFiles(daemonJson.config, localSettings?.flags ?? new Map(), binaries), ...registryCertFiles(`${etcRoot}/${REGISTRY_CERTS.dir}`)];
     facts.auditd = auditdFacts(etcRoot, procRoot, {
       'dockerd-executable': executableOf(procRoot, dockerdPid),
       'containerd-executable': executableOf(procRoot, firstPid(procRoot, 'containerd')),

@@ -22,6 +22,33 @@ export const ENGINE_FILES: readonly EngineFileExpectation[] = [
 /** containerd's socket (CIS 3.23, 3.24): where it is depends on the daemon, see containerdSockets. */
 export const CONTAINERD_SOCKET: Omit<EngineFileExpectation, 'paths'> = { maxMode: 0o660, rootOwned: true, cis: ['3.23', '3.24'] };
 
+/**
+ * The OCI runtime binaries registered with the engine (runc, runsc, ...): dockerd runs them as
+ * root at every container start, so whoever can write one is root on the host. No CIS item names
+ * them; the expectation is that of the engine's own binaries.
+ */
+export const RUNTIME_BINARY: Omit<EngineFileExpectation, 'paths'> = { maxMode: 0o755, rootOwned: true, cis: [] };
+
+/** dockerd's PATH when its environment cannot be read (that of its systemd unit). */
+export const DEFAULT_DAEMON_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Where each registered runtime's binary is: an absolute path as given, a bare name ("runc")
+ * looked up in dockerd's PATH as dockerd does (`exists` says which candidate is there).
+ * Runtimes given as a containerd shim type have no path here and are skipped.
+ */
+export function runtimeBinaryPaths(paths: readonly string[], daemonPath: string, exists: (p: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    if (p.startsWith('/')) out.add(p);
+    else if (p && !p.includes('/')) {
+      const found = daemonPath.split(':').filter(Boolean).map((d) => `${d.replace(/\/+$/, '')}/${p}`).find(exists);
+      if (found) out.add(found);
+    }
+  }
+  return [...out].sort();
+}
+
 /** dockerd's default --exec-root; the containerd it starts itself listens under it. */
 const DEFAULT_EXEC_ROOT = '/var/run/docker';
 

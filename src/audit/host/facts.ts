@@ -1,4 +1,5 @@
 import type { EngineConfinement } from '../container/facts.js';
+import type { EngineRuntimes } from '../../engine/runtimes.js';
 
 /**
  * What the host rules read, collected once per engine by collect.ts. Settings the audit could
@@ -39,6 +40,16 @@ export interface HostFacts {
   auditd?: AuditdFacts;
   /** local engines only: the data root's device against the root filesystem's */
   dataRoot?: DataRootFacts;
+  /** GET /info Runtimes and DefaultRuntime; undefined when /info did not say (the runtime rules are then not checked) */
+  runtimes?: RuntimeFacts;
+}
+
+/** The OCI runtimes the engine can start containers with. */
+export interface RuntimeFacts {
+  /** name -> binary path and the arguments dockerd passes it */
+  registered: EngineRuntimes;
+  /** what a container gets without --runtime; undefined when /info did not say */
+  defaultRuntime?: string;
 }
 
 /**

@@ -68,6 +68,20 @@ describe('HS021 on this machine: the containerd socket', () => {
   });
 });
 
+describe('HS021 on this machine: the registered runtimes\' binaries', () => {
+  it('checks the binary of every runtime registered with a path (runc found in dockerd\'s PATH, runsc by its path)', () => {
+    const runtimes = JSON.parse(docker(['info', '--format', '{{json .Runtimes}}'])) as Record<string, { path?: string }>;
+    const files = (facts.engineFiles ?? []).filter((f) => f.maxMode === 0o755 && f.cis.length === 0);
+    const names = new Set(files.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1)));
+    for (const r of Object.values(runtimes)) if (r.path) expect(names.has(r.path.slice(r.path.lastIndexOf('/') + 1)), `${r.path} among ${files.map((f) => f.path).join(', ')}`).toBe(true);
+    for (const f of files) {
+      const st = statSync(f.path);
+      const wrong = (st.uid !== 0 || st.gid !== 0 ? 1 : 0) + ((st.mode & 0o7777 & ~0o755) !== 0 ? 1 : 0);
+      expect(host.findings.filter((x) => x.ruleId === 'HS021' && x.location?.path === f.path), f.path).toHaveLength(wrong);
+    }
+  });
+});
+
 describe('HS022 on this machine: the CIS 1.1 paths auditd should watch', () => {
   it("expects the running dockerd's executable and containerd's socket wherever they are, each file once", () => {
     const expected = facts.auditd!.expected;

@@ -13,6 +13,13 @@ const auditExpected = [
 ];
 const debianUnit = { cis: '1.1.7', path: '/lib/systemd/system/docker.service', realPath: '/usr/lib/systemd/system/docker.service' };
 
+/** GET /info Runtimes as dockerd 20.10 lists them, and runsc as scripts/engine registers it */
+const RUNC = { runc: { path: 'runc' }, 'io.containerd.runc.v2': { path: 'runc' }, 'io.containerd.runtime.v1.linux': { path: 'runc' } };
+const RUNSC = { path: '/usr/bin/runsc', runtimeArgs: ['--oci-seccomp', '--network=none'] };
+const runtimes = (registered: Record<string, { path?: string; runtimeArgs?: string[]; runtimeType?: string }>, defaultRuntime: string | null = 'runc'): Partial<HostFacts> => ({
+  runtimes: { registered, ...(defaultRuntime === null ? {} : { defaultRuntime }) },
+});
+
 /** A well-configured local rootless engine on a current stack: no host rule fires. */
 function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
   return {
@@ -47,6 +54,7 @@ function goodHost(overrides: Partial<HostFacts> = {}): HostFacts {
     engineFiles: [{ path: '/etc/docker', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: ['3.5', '3.6'] }],
     auditd: { configDir: '/etc/audit', running: true, watched: ['/etc/docker', '/usr/sbin/dockerd', '/var/lib/docker'], trees: ['/etc/docker', '/var/lib/docker'], expected: auditExpected },
     dataRoot: { path: '/var/lib/docker', device: 2049, rootDevice: 2050, mountPoint: true },
+    runtimes: { registered: { ...RUNC, runsc: RUNSC }, defaultRuntime: 'runc' },
     ...overrides,
   };
 }
@@ -104,6 +112,8 @@ const cases: Case[] = [
   ['HS021', 'TLS key readable by others', { engineFiles: [{ path: '/etc/docker/key.pem', uid: 0, gid: 0, mode: 0o644, maxMode: 0o400, rootOwned: true, cis: ['3.13', '3.14'] }] }, 1],
   ['HS021', 'registry CA certificate 644 under certs.d', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o644, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 1],
   ['HS021', 'registry CA certificate 444 root:root', { engineFiles: [{ path: '/etc/docker/certs.d/reg:5000/ca.crt', uid: 0, gid: 0, mode: 0o444, maxMode: 0o444, rootOwned: true, cis: ['3.7', '3.8'] }] }, 0],
+  ['HS021', 'runsc binary writable by its group', { engineFiles: [{ path: '/usr/local/bin/runsc', uid: 0, gid: 50, mode: 0o775, maxMode: 0o755, rootOwned: true, cis: [] }] }, 2],
+  ['HS021', 'runc binary root 755', { engineFiles: [{ path: '/usr/sbin/runc', uid: 0, gid: 0, mode: 0o755, maxMode: 0o755, rootOwned: true, cis: [] }] }, 0],
   ['HS022', 'auditd not configured', { auditd: { configDir: undefined, running: false, watched: [], trees: [], expected: auditExpected } }, 1],
   ['HS022', 'auditd configured but not running', { auditd: { ...good.auditd!, running: false } }, 1],
   ['HS022', 'only dockerd watched: the other three that exist', { auditd: { ...good.auditd!, watched: ['/usr/sbin/dockerd'], trees: [] } }, 3],
@@ -138,6 +148,33 @@ const cases: Case[] = [
   ['HS032', 'a worker does not know', { swarmActive: true, swarm: { nodeId: 'n1', manager: false } }, 0],
   ['HS033', 'node certificates for a year', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 365 * 86400 } }, 1],
   ['HS033', 'the 90-day default', { swarmActive: true, swarm: { nodeId: 'n1', manager: true, nodeCertExpirySeconds: 90 * 86400 } }, 0],
+  ['HS034', 'runc only', runtimes(RUNC), 1, 'info'],
+  ['HS034', 'no runtime listed at all', runtimes({}, null), 1],
+  ['HS034', 'a runtime named "runsc" that runs runc is no sandbox', runtimes({ ...RUNC, runsc: { path: 'runc' } }), 1],
+  ['HS034', 'runsc registered', {}, 0],
+  ['HS034', 'runsc under another name and path', runtimes({ ...RUNC, gvisor: { path: '/opt/gvisor/bin/runsc' } }), 0],
+  ['HS034', 'runsc registered without --oci-seccomp still counts (HS035 reports that)', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc' } }), 0],
+  ['HS034', 'Kata by binary', runtimes({ ...RUNC, kata: { path: '/usr/bin/kata-runtime' } }), 0],
+  ['HS034', 'Kata as a containerd shim type (dockerd 23+)', runtimes({ ...RUNC, kata: { runtimeType: 'io.containerd.kata.v2' } }), 0],
+  ['HS034', 'gVisor as a containerd shim type (dockerd 23+)', runtimes({ ...RUNC, gvisor: { runtimeType: 'io.containerd.runsc.v1' } }), 0],
+  ['HS034', 'runtimes unknown (/info did not say)', { runtimes: undefined }, 0],
+  ['HS035', 'runsc without runtimeArgs', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc' } }), 1, 'medium'],
+  ['HS035', 'runsc with other flags only', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=none', '--platform=ptrace'] } }), 1],
+  ['HS035', 'runsc with --oci-seccomp=false', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--oci-seccomp=false'] } }), 1],
+  ['HS035', '--oci-seccomp turned off again by a later flag', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--oci-seccomp', '--oci-seccomp=false'] } }), 1],
+  ['HS035', 'two gVisor runtimes, neither with --oci-seccomp', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc' }, 'runsc-kvm': { path: '/usr/bin/runsc', runtimeArgs: ['--platform=kvm'] } }), 2],
+  ['HS035', 'runsc with --oci-seccomp', {}, 0],
+  ['HS035', 'runsc with --oci-seccomp=true', runtimes({ ...RUNC, runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--oci-seccomp=true'] } }), 0],
+  ['HS035', 'no gVisor runtime', runtimes(RUNC), 0],
+  ['HS035', 'gVisor as a shim type: its flags live in a runsc.toml this audit does not read', runtimes({ ...RUNC, gvisor: { runtimeType: 'io.containerd.runsc.v1' } }), 0],
+  ['HS036', 'default runtime a binary this audit does not know', runtimes({ ...RUNC, custom: { path: '/opt/bin/my-runtime' } }, 'custom'), 1, 'low'],
+  ['HS036', 'default runtime not registered', runtimes(RUNC, 'missing'), 1],
+  ['HS036', 'default runc', {}, 0],
+  ['HS036', 'default crun by path', runtimes({ ...RUNC, crun: { path: '/usr/bin/crun' } }, 'crun'), 0],
+  ['HS036', 'default runsc', runtimes({ ...RUNC, runsc: RUNSC }, 'runsc'), 0],
+  ['HS036', 'default the NVIDIA wrapper', runtimes({ ...RUNC, nvidia: { path: 'nvidia-container-runtime' } }, 'nvidia'), 0],
+  ['HS036', 'default the runc shim type (dockerd 23+)', runtimes({ 'io.containerd.runc.v2': { runtimeType: 'io.containerd.runc.v2' } }, 'io.containerd.runc.v2'), 0],
+  ['HS036', 'default unknown (/info did not say)', runtimes(RUNC, null), 0],
 ];
 
 describe('host rules', () => {
@@ -167,6 +204,19 @@ describe('host rules', () => {
   });
 });
 
+describe('runtime rules are not checked, not passed, when /info did not list the runtimes', () => {
+  const unknown = goodHost({ runtimes: undefined });
+  it.each(['HS034', 'HS035', 'HS036'])('%s', (id) => {
+    expect(checkedRuleIds(hostRules, good)).toContain(id);
+    expect(checkedRuleIds(hostRules, unknown)).not.toContain(id);
+  });
+  it('HS036 is not checked when /info lists runtimes but no default', () => {
+    const noDefault = goodHost(runtimes(RUNC, null));
+    expect(checkedRuleIds(hostRules, noDefault)).toContain('HS034');
+    expect(checkedRuleIds(hostRules, noDefault)).not.toContain('HS036');
+  });
+});
+
 describe('host rules that read local files are not checked, not passed, on a remote engine', () => {
   const remote = goodHost({ local: false, daemonJson: { path: '/etc/docker/daemon.json', status: 'remote' } });
   for (const k of ['socket', 'engineFiles', 'auditd', 'dataRoot', 'images'] as const) delete remote[k];
@@ -181,6 +231,9 @@ describe('host rules that read local files are not checked, not passed, on a rem
     ['HS023', true, false],
     ['HS002', true, true],
     ['HS008', true, true],
+    ['HS034', true, true],
+    ['HS035', true, true],
+    ['HS036', true, true],
   ] as const)('%s: checked locally %s, remotely %s', (id, local, far) => {
     expect(checkedRuleIds(hostRules, good).includes(id)).toBe(local);
     expect(checkedRuleIds(hostRules, remote).includes(id)).toBe(far);

@@ -10,8 +10,8 @@ export const engineFilePermissions: Rule<HostFacts> = {
     severity: 'medium',
     title: 'Engine files not owned by root or too open',
     rationale:
-      "The engine's systemd units, /etc/docker, /etc/default/docker (/etc/sysconfig/docker on Red Hat systems), the containerd socket and the TLS certificate and key decide how the engine starts and who may talk to it; the registry certificates under /etc/docker/certs.d decide which registries it trusts. Anyone who can write them (or read a private key) controls the engine at its next start, impersonates it, or serves it images from a registry of their own.",
-    fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files, /etc/default/docker and /etc/sysconfig/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key; under /etc/docker/certs.d 444 for certificates, 400 for *.key files, 755 for directories).',
+      "The engine's systemd units, /etc/docker, /etc/default/docker (/etc/sysconfig/docker on Red Hat systems), the containerd socket and the TLS certificate and key decide how the engine starts and who may talk to it; the registry certificates under /etc/docker/certs.d decide which registries it trusts; the OCI runtime binaries registered with it (runc, runsc, ...) run as root at every container start. Anyone who can write them (or read a private key) controls the engine at its next start (a runtime binary: at the next container start), impersonates it, or serves it images from a registry of their own.",
+    fix: 'chown root:root on each file, and chmod it to the mode shown (644 for unit files, /etc/default/docker and /etc/sysconfig/docker, 755 for /etc/docker, 660 for containerd.sock, 444 for certificates, 400 for the TLS key, 755 for runtime binaries such as /usr/bin/runc and /usr/bin/runsc; under /etc/docker/certs.d 444 for certificates, 400 for *.key files, 755 for directories).',
     cis: [...new Set([...ENGINE_FILES.flatMap((f) => f.cis), ...CONTAINERD_SOCKET.cis, ...REGISTRY_CERTS.cis, ...TLS_FILES.flatMap((t) => t.cis)])],
   },
   checkable: (h) => h.engineFiles !== undefined,

@@ -33,6 +33,9 @@ import { swarmManagerCount } from './swarm-manager-count.js';
 import { swarmOverlayUnencrypted } from './swarm-overlay-unencrypted.js';
 import { swarmAutolockDisabled } from './swarm-autolock-disabled.js';
 import { swarmNodeCertExpiry } from './swarm-node-cert-expiry.js';
+import { noSandboxedRuntime } from './no-sandboxed-runtime.js';
+import { runscWithoutOciSeccomp } from './runsc-without-oci-seccomp.js';
+import { defaultRuntimeUnknown } from './default-runtime-unknown.js';
 
 // The host rule family: one import per rule file, in id order.
 export const hostRules: Array<Rule<HostFacts>> = [
@@ -69,4 +72,7 @@ export const hostRules: Array<Rule<HostFacts>> = [
   swarmOverlayUnencrypted,
   swarmAutolockDisabled,
   swarmNodeCertExpiry,
+  noSandboxedRuntime,
+  runscWithoutOciSeccomp,
+  defaultRuntimeUnknown,
 ];
