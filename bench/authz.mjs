@@ -6,7 +6,7 @@
 //     a third without it (same flags otherwise), alternating, median ratio.
 //  3. With OPA_DOCKER_AUTHZ=/path/to/opa-docker-authz, the anchor: the same requests of part 1
 //     through opa-docker-authz with bench/data/opa-untrusted.rego, and bulkhead's ratios to it.
-// Usage: npm run build && [OPA_DOCKER_AUTHZ=BIN] node bench/authz.mjs [runs] [plugin-only] [--pin]   (targets in docs/authz.md; root for part 2)
+// Usage: npm run build && [OPA_DOCKER_AUTHZ=BIN] node bench/authz.mjs [runs] [plugin-only]   (targets in docs/authz.md; root for part 2)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -18,8 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = `${root}bin/bulkhead.js`;
 const IMAGE = 'bulkhead-test/busybox:1';
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const RUNS = Number(positional[0] ?? 15);
+const RUNS = Number(process.argv[2] ?? 15);
 const work = `/tmp/bh-authz-bench-${process.pid}`;
 mkdirSync(`${work}/plugins`, { recursive: true });
 
@@ -30,15 +29,8 @@ const pct = (xs, p) => {
 const median = (xs) => pct(xs, 50);
 const f3 = (x) => x.toFixed(3);
 
-// --pin: the plugin on CPU 0 and this load generator (its 32 clients) on the others, so that a
-// decision is not timed while the clients hold the plugin's core; as on a host, where dockerd
-// and its clients are other processes. Without it the two share every core.
-const PIN = process.argv.includes('--pin') && (spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() | 0) >= 2;
-if (PIN) spawnSync('taskset', ['-a', '-p', '-c', `1-${(spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() | 0) - 1}`, String(process.pid)], { stdio: 'ignore' });
-const pinned = (cmd, args) => (PIN ? ['taskset', ['-c', '0', cmd, ...args]] : [cmd, args]);
-
 function startPlugin(socket, log) {
-  const p = spawn(...pinned(process.execPath, [bin, 'authz', 'serve', '--policy', 'untrusted', '--socket', socket, '--log', log]), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(process.execPath, [bin, 'authz', 'serve', '--policy', 'untrusted', '--socket', socket, '--log', log], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
     p.stderr.on('data', (c) => {
@@ -150,7 +142,7 @@ async function pluginBench() {
   const denied = lines.filter((l) => l.action === 'container-create' && !l.allow).length;
   const rss = peakRss(plugin.pid);
   plugin.kill('SIGTERM');
-  console.log(`plugin, policy untrusted, 1,000 creates (${denied} denied) then 1,000 GETs, 32 in flight, unix socket${PIN ? '; plugin pinned to CPU 0, clients to the others (--pin)' : '; plugin and clients share the cores'}`);
+  console.log(`plugin, policy untrusted, 1,000 creates (${denied} denied) then 1,000 GETs, 32 in flight, unix socket`);
   console.log(`  create decision in the plugin: p50 ${f3(median(createMs))} ms  p99 ${f3(pct(createMs, 99))} ms   (targets < 0.5 / < 2)`);
   console.log(`  GET decision in the plugin:    p50 ${f3(median(getMs))} ms  p99 ${f3(pct(getMs, 99))} ms   (target p99 < 0.3)`);
   console.log(`  of which after the whole request was in (the log's ms - readMs): create p50 ${f3(median(createDecideMs))} ms p99 ${f3(pct(createDecideMs, 99))} ms; GET p50 ${f3(median(getDecideMs))} ms p99 ${f3(pct(getDecideMs, 99))} ms`);
@@ -173,7 +165,7 @@ async function anchorBench(binary, ours) {
   const socket = `/run/docker/plugins/${name}.sock`;
   const policy = fileURLToPath(new URL('./data/opa-untrusted.rego', import.meta.url));
   const version = spawnSync(binary, ['-version'], { encoding: 'utf8' }).stdout.trim().replace(/\s+/g, ' ');
-  const p = spawn(...pinned(binary, ['-plugin-name', name, '-policy-file', policy, '-quiet']), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(binary, ['-plugin-name', name, '-policy-file', policy, '-quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   p.stderr.on('data', (c) => (err += c));
   try {
@@ -254,7 +246,7 @@ try {
   const ours = await pluginBench();
   if (process.env.OPA_DOCKER_AUTHZ) await anchorBench(process.env.OPA_DOCKER_AUTHZ, ours);
   else console.log('opa-docker-authz anchor: not run (set OPA_DOCKER_AUTHZ=/path/to/opa-docker-authz; docs/authz.md says how it was built here)');
-  if (positional[1] === 'plugin-only') console.log('docker run ratio: not measured (plugin-only)');
+  if (process.argv[3] === 'plugin-only') console.log('docker run ratio: not measured (plugin-only)');
   else if (process.getuid?.() === 0) await runBench();
   else console.log('docker run ratio: skipped (needs root to start the second and third dockerd)');
 } finally {
