@@ -14,6 +14,7 @@ import { groupSyscalls } from '../profiles/data/syscall-groups.js';
 import { archSummary, attribute, emptyObserved, unnamedWarnings, type Observed } from './attribute.js';
 import { parseSeccompRecord } from './audit-records.js';
 import { AuditdLog, listeningPorts, pidInContainerCgroup } from './audit-host.js';
+import { attributeCapabilities, CapabilityTrace, effectiveCapabilities, emptyCapabilityUse, parseTraceLine, type CapabilityUse } from './cap-trace.js';
 import { runcBaseSet } from './data/runc-base.js';
 import { DOCKER_DEFAULT_ALLOWED } from './data/docker-default.js';
 import { observeSeccompProfile } from './observe-profile.js';
@@ -55,6 +56,8 @@ export interface LearnResult {
   learnMs: number;
   learnRun: RunOutcome;
   verifyRun?: RunOutcome;
+  /** what the cap_capable trace saw (absent where it could not be observed), and the learned `add` */
+  capabilities?: { granted: string[]; refused: Array<[string, number]>; add: string[] };
 }
 
 /** The longest an --until-exit workload is watched. */
@@ -103,6 +106,8 @@ interface Watched {
   memoryPeak: number;
   pidsPeak: number;
   ports: Set<number>;
+  /** undefined where the capability trace was off or did not see the workload start */
+  capabilities: CapabilityUse | undefined;
 }
 
 /**
@@ -110,14 +115,33 @@ interface Watched {
  * `log` is given) attributes the seccomp records of its processes while it runs. Leaves the
  * container stopped, not removed: the caller reads its changes and removes it.
  */
-async function watch(engine: EngineClient, options: ContainerCreateOptions, o: LearnOptions, log?: AuditdLog, byElimination = false): Promise<{ id: string; eliminated: number } & Watched> {
+async function watch(engine: EngineClient, options: ContainerCreateOptions, o: LearnOptions, log?: AuditdLog, byElimination = false, caps?: CapabilityTrace): Promise<{ id: string; eliminated: number } & Watched> {
   const { id } = await engine.createContainer(options);
   let eliminated = 0;
   const observed = emptyObserved();
   const known = new Set<number>();
-  const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set() };
+  const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set(), capabilities: emptyCapabilityUse() };
   let initPid = 0;
+  // host tasks asked once each: the capability trace sees every task on the host
+  const notOurs = new Set<number>();
+  let execSeen = false;
+  // read once per task, after its exec: a set that changes later (capset) is not followed
+  const effective = new Map<number, bigint | undefined>();
   const drain = (): void => {
+    // read only once the init pid is known (until then the trace buffer holds the lines)
+    if (caps && initPid) {
+      const events = caps.readLines().map(parseTraceLine).filter((e) => e !== undefined);
+      execSeen = attributeCapabilities(events, initPid, execSeen, (pid) => {
+        if (known.has(pid)) return true;
+        if (notOurs.has(pid)) return false;
+        const ours = pidInContainerCgroup(pid, id) === true;
+        (ours ? known : notOurs).add(pid);
+        return ours;
+      }, w.capabilities ?? emptyCapabilityUse(), (pid) => {
+        if (!effective.has(pid)) effective.set(pid, effectiveCapabilities(pid));
+        return effective.get(pid);
+      });
+    }
     if (!log) return;
     const records = log.readLines().map(parseSeccompRecord).filter((r) => r !== undefined);
     // by cgroup (the record has none, so the pid's /proc/PID/cgroup while it lives), else the pids top listed
@@ -178,6 +202,8 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
     await sleep(400);
     drain();
   }
+  // a workload gone before its init pid was read, or whose exec the trace did not hold: unobserved
+  if (caps && !execSeen) w.capabilities = undefined;
   return { id, eliminated, ...w };
 }
 
@@ -209,13 +235,21 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
   const otherLog = await otherLogFilters(engine);
   if (otherLog.length) warnings.push(`other containers run with a seccomp LOG profile (${otherLog.join(', ')}): records of processes that exit before they are seen cannot be attributed`);
   const audit = await AuditdLog.open();
+  const capTrace = await CapabilityTrace.open();
+  if (typeof capTrace === 'string') warnings.push(`capabilities not observed: ${capTrace}; the base's capabilities are kept as they are`);
+  const caps = typeof capTrace === 'string' ? undefined : capTrace;
   let watched;
+  let capsLost = 0;
   try {
-    o.log(`learn: watching ${o.image} under ${prepared.policyName} (writable root, seccomp LOG) ${o.untilExit ? 'until it exits' : `for ${o.durationS ?? 5} s`}`);
-    watched = await watch(engine, observe, o, audit, otherLog.length === 0);
+    o.log(`learn: watching ${o.image} under ${prepared.policyName} (writable root, seccomp LOG${caps ? ', capability checks traced' : ''}) ${o.untilExit ? 'until it exits' : `for ${o.durationS ?? 5} s`}`);
+    watched = await watch(engine, observe, o, audit, otherLog.length === 0, caps);
+    capsLost = caps?.lost() ?? 0;
   } finally {
     await audit.close();
+    await caps?.close();
   }
+  if (caps && !watched.capabilities) warnings.push('capabilities not observed: the workload\'s start was not in the capability trace (it exited before its pid was read); the base\'s capabilities are kept as they are');
+  if (capsLost > 0) warnings.push(`the capability trace overwrote ${capsLost} events before they were read: a capability used only then is missed (the verify run shows whether it matters)`);
   if (audit.rotations > 0) o.log(`learn: auditd rotated its log ${audit.rotations} time(s) while watched; followed, nothing lost`);
   if (watched.eliminated > 0) o.log(`learn: ${watched.eliminated} records from processes that exited before their cgroup was read, attributed by elimination (no other LOG filter under this engine)`);
   const failed = o.untilExit ? watched.outcome.exitCode !== 0 : !watched.outcome.stillRunning;
@@ -250,6 +284,7 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     memoryPeakBytes: watched.memoryPeak,
     pidsPeak: watched.pidsPeak,
     ports: [...watched.ports].sort((a, b) => a - b),
+    ...(watched.capabilities ? { capabilities: watched.capabilities } : {}),
     ...(previous ? { previous } : {}),
   }, header, numericOwner(enforced.User));
   const counts = {
@@ -258,7 +293,10 @@ export async function learn(o: LearnOptions): Promise<LearnResult> {
     untrusted: groupSyscalls([]).length,
     dockerDefault: new Set(DOCKER_DEFAULT_ALLOWED).size,
   };
-  const result: LearnResult = { written: false, verified: false, reasons: out.reasons, warnings, syscalls: counts, tmpfs: tmpfs.map((t) => t.path), learnMs: 0, learnRun: watched.outcome };
+  const result: LearnResult = {
+    written: false, verified: false, reasons: out.reasons, warnings, syscalls: counts, tmpfs: tmpfs.map((t) => t.path), learnMs: 0, learnRun: watched.outcome,
+    ...(watched.capabilities ? { capabilities: { granted: [...watched.capabilities.granted.keys()].sort(), refused: [...watched.capabilities.refused].sort((a, b) => b[1] - a[1]), add: out.capabilitiesAdd ?? [] } } : {}),
+  };
   if (out.reasons.length) {
     result.learnMs = Date.now() - t0;
     return result;

@@ -3,6 +3,7 @@ import { isOverridable } from '../policy/tighten.js';
 import { parseSize } from '../policy/units.js';
 import { groupSyscalls, SYSCALL_GROUPS, type SyscallGroup } from '../profiles/data/syscall-groups.js';
 import { ALWAYS_KEPT_SYSCALLS } from './data/runc-base.js';
+import type { CapabilityUse } from './cap-trace.js';
 import type { LearnedTmpfs } from './writes.js';
 
 /** What one watched run saw, as policy-out reads it. */
@@ -15,6 +16,8 @@ export interface Observation {
   memoryPeakBytes?: number;
   pidsPeak?: number;
   ports: readonly number[];
+  /** the capability checks of the container's tasks (cap_capable trace); absent where they could not be observed */
+  capabilities?: CapabilityUse;
   /** a policy learned before (--merge): its syscalls, tmpfs and limits are kept */
   previous?: { file: string; policy: Policy };
 }
@@ -25,6 +28,8 @@ export interface LearnedPolicy {
   syscalls: string[];
   /** why the workload cannot run under the base: additions the base forbids */
   reasons: string[];
+  /** the learned capabilities.add (the base's, narrowed to those used), when capabilities were observed */
+  capabilitiesAdd?: string[];
 }
 
 /** The capability a forbidden syscall also needs, for the reason text. */
@@ -104,6 +109,7 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
   }
   lines.push(`    # ${keep.size} syscalls: what the workload called while watched, plus what the runtime needs (of ${baseAllows.size} ${base.metadata.name} allows)`, '    syscalls:');
   for (const [s, why] of keep) lines.push(`      - ${s}  # ${why}`);
+  const capabilitiesAdd = obs.capabilities ? capabilityLines(base, obs.capabilities, obs.previous, lines) : undefined;
 
   const limits: string[] = [];
   const baseMemory = parseSize(base.resources.limits.memory);
@@ -129,5 +135,26 @@ export function learnedPolicy(base: Policy, extendsRef: string, name: string, ob
     for (const t of earlier) lines.push(`  - ${JSON.stringify(t).replace(/"([a-z]+)":/g, '$1: ').replace(/,/g, ', ')}  # in ${obs.previous!.file}`);
   }
   if (obs.ports.length) lines.push('', `# listened on tcp ${obs.ports.join(', ')} (network from ${base.metadata.name}: ${base.network.mode})`);
-  return { yaml: `${lines.join('\n')}\n`, syscalls: [...keep.keys()], reasons };
+  return { yaml: `${lines.join('\n')}\n`, syscalls: [...keep.keys()], reasons, ...(capabilitiesAdd ? { capabilitiesAdd } : {}) };
+}
+
+const counted = (m: ReadonlyMap<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} x${n}`).join(', ');
+
+/**
+ * securityContext.capabilities: the base's `add` narrowed to what the workload's tasks were
+ * granted while watched (a subset tightens, so any base allows it; an earlier run's are kept).
+ * Refused checks are listed, never added: the kernel also asks quietly where a refusal changes
+ * nothing (SYS_ADMIN on every memory-accounting decision, SYS_RESOURCE, ...), so a refusal is not
+ * always a failure. Appends the lines; returns the learned `add`.
+ */
+function capabilityLines(base: Policy, use: CapabilityUse, previous: Observation['previous'], lines: string[]): string[] {
+  const baseAdd = base.securityContext.capabilities.add;
+  const earlier = new Set(previous?.policy.securityContext.capabilities.add ?? baseAdd);
+  const add = baseAdd.filter((c) => use.granted.has(c) || (previous !== undefined && earlier.has(c)));
+  const unused = baseAdd.filter((c) => !add.includes(c));
+  lines.push('  capabilities:');
+  lines.push(`    # ${base.metadata.name} adds [${baseAdd.join(', ')}]; granted while watched: ${use.granted.size ? counted(use.granted) : 'none'}${use.borrowed ? ` (and ${use.borrowed} grants on the mounter's credentials, overlayfs acting for the task: not the task's)` : ''}${unused.length ? `; never used, so not added: ${unused.join(', ')}` : ''}`);
+  if (use.refused.size) lines.push(`    # checked and refused while watched (not added; some checks are the kernel asking quietly): ${counted(use.refused)}`);
+  lines.push(`    add: [${add.join(', ')}]`);
+  return add;
 }

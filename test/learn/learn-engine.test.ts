@@ -64,6 +64,12 @@ run('bulkhead learn on a real engine', () => {
     expect(names).toContain('accept4');
     expect(names).not.toContain('ptrace');
     expect(readFileSync(join(dir, 'py.policy.yaml'), 'utf8')).toMatch(/^extends: "service"$/m);
+    // capability checks traced (cap_capable): uid 65534 under no-new-privileges holds none, so
+    // service's NET_BIND_SERVICE is never used and not added; overlayfs's grants are not the task's
+    expect(r.capabilities, why(r)).toBeDefined();
+    expect(r.capabilities!.granted).toEqual([]);
+    expect(r.capabilities!.add).toEqual([]);
+    expect(loaded.plan.capabilities.add).toEqual([]);
   }, 60_000);
 
   it('a job that writes where the image lets its user write gets an owned tmpfs there and passes read-only', async () => {
@@ -125,6 +131,11 @@ run('bulkhead learn on a real engine', () => {
     try {
       execFileSync('node', [cli, 'run', '-d', '--name', name, '--no-gate', '--policy', policyFile, '-p', '127.0.0.1:18935:8080', NGINX], { stdio: 'ignore' });
       execFileSync('sh', ['-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do curl -fs localhost:18935/ >/dev/null && exit 0; sleep 0.3; done; exit 1']);
+      // the kernel's view of the container's nginx (a docker exec would run under the learned
+      // seccomp allowlist, which has only nginx's calls): no capability added, none even bounded
+      expect(r.capabilities?.add).toEqual([]);
+      const pid = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', name], { encoding: 'utf8' }).trim();
+      expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^CapBnd:\t0000000000000000$/m);
       const audit = JSON.parse(spawnSync('node', [cli, 'audit', 'container', name, '--format', 'json'], { encoding: 'utf8' }).stdout) as { targets: Array<{ findings: Array<{ ruleId: string }>; evaluated?: string[] }> };
       const ids = audit.targets.flatMap((t) => t.findings.map((f) => f.ruleId));
       // the drift rules ran and found nothing; the image has no HEALTHCHECK (CT029) is reported

@@ -84,6 +84,8 @@ export function registerLearn(program: Command, ctx: CliContext): void {
       say(`learn run: ${r.learnRun.stillRunning ? 'still running at the end' : exitText(r.learnRun.exitCode)}${r.learnRun.probeOk === undefined ? '' : `, probe ${r.learnRun.probeOk ? 'passed' : 'failed'}`}`);
       say(`syscalls allowed: learned ${r.syscalls.learned}, base ${r.syscalls.base}, bulkhead untrusted ${r.syscalls.untrusted}, Docker's default ${r.syscalls.dockerDefault} (names, all arches)`);
       say(`tmpfs learned: ${r.tmpfs.length ? r.tmpfs.join(', ') : 'none'}`);
+      const c = r.capabilities;
+      say(c ? `capabilities: used ${c.granted.length ? c.granted.join(', ') : 'none'}; learned add [${c.add.join(', ')}]${c.refused.length ? `; refused checks ${c.refused.map(([n, k]) => `${n} x${k}`).join(', ')}` : ''}` : 'capabilities: not observed (kept as the base has them)');
       if (r.reasons.length) {
         say(`cannot run under the base policy:`);
         for (const reason of r.reasons) say(`  - ${reason}`);
