@@ -84,8 +84,8 @@ export function attributeCapabilities(events: Iterable<TraceEvent>, initPid: num
 }
 
 /**
- * The kernel's capability:cap_capable tracepoint (Linux 6.14+) in a tracefs instance of our own,
- * so nothing else that traces on the host is touched: every capability check of every task, with
+ * The kernel's capability:cap_capable tracepoint (recent kernels; measured on 6.18), in a tracefs
+ * instance of our own so nothing else that traces on the host is touched: every capability check of every task, with
  * its result. Seccomp records cannot show capabilities (a capability is checked inside a call),
  * and this needs no BPF toolchain.
  */
@@ -103,7 +103,7 @@ export class CapabilityTrace {
       if (!existsSync(join(root, 'available_events'))) return `tracefs is not mounted at ${root} and could not be mounted`;
     }
     if (!existsSync(join(root, 'events/sched/sched_process_exec'))) return 'this kernel has no sched:sched_process_exec tracepoint';
-    if (!existsSync(join(root, 'events/capability/cap_capable'))) return 'this kernel has no capability:cap_capable tracepoint (Linux 6.14 and later have it)';
+    if (!existsSync(join(root, 'events/capability/cap_capable'))) return 'this kernel has no capability:cap_capable tracepoint (recent kernels have it; it was measured on 6.18)';
     const instance = join(root, 'instances', `bulkhead-learn-${process.pid}-${randomBytes(3).toString('hex')}`);
     try {
       mkdirSync(instance);
