@@ -17,7 +17,8 @@ export const LEARN_HELP = `
 Watches IMAGE once under the base policy's user, capabilities and limits, but with a writable
 root and a seccomp profile that logs every call (read from auditd's log: run as root with
 auditd started). Writes a policy that extends the base with exactly what was used (syscall
-allowlist, tmpfs for the directories written, memory and pids from the peaks), then re-runs
+allowlist, tmpfs for the directories written, memory and pids from the peaks, the base's added
+capabilities narrowed to those used where the kernel's cap_capable tracepoint shows them), then re-runs
 the same command and probe under it (read-only root and all) and writes it only if that passes.
 
 Examples:
