@@ -84,10 +84,10 @@ export function attributeCapabilities(events: Iterable<TraceEvent>, initPid: num
 }
 
 /**
- * The kernel's capability:cap_capable tracepoint (recent kernels; measured on 6.18), in a tracefs
- * instance of our own so nothing else that traces on the host is touched: every capability check of every task, with
- * its result. Seccomp records cannot show capabilities (a capability is checked inside a call),
- * and this needs no BPF toolchain.
+ * The kernel's capability:cap_capable tracepoint (recent kernels; measured on 6.18): every
+ * capability check of every task, with its result, in a tracefs instance of our own so nothing
+ * else that traces on the host is touched. Seccomp records cannot show capabilities (a capability
+ * is checked inside a call), and this needs no BPF toolchain.
  */
 export class CapabilityTrace {
   private fd = -1;

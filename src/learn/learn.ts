@@ -120,10 +120,19 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
   let eliminated = 0;
   const observed = emptyObserved();
   const known = new Set<number>();
-  const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set(), capabilities: emptyCapabilityUse() };
+  const capabilities = emptyCapabilityUse();
+  const w: Watched = { outcome: { stillRunning: false }, observed, memoryPeak: 0, pidsPeak: 0, ports: new Set(), capabilities };
   let initPid = 0;
-  // host tasks asked once each: the capability trace sees every task on the host
+  // each host pid asked once: the capability trace sees every task on the host
   const notOurs = new Set<number>();
+  /** whether a host pid is the container's: known, or by its cgroup now; undefined when it is gone */
+  const inContainer = (pid: number): boolean | undefined => {
+    if (known.has(pid)) return true;
+    if (notOurs.has(pid)) return false;
+    const inCgroup = pidInContainerCgroup(pid, id);
+    if (inCgroup !== undefined) (inCgroup ? known : notOurs).add(pid);
+    return inCgroup;
+  };
   let execSeen = false;
   // read once per task, after its exec: a set that changes later (capset) is not followed
   const effective = new Map<number, bigint | undefined>();
@@ -131,13 +140,7 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
     // read only once the init pid is known (until then the trace buffer holds the lines)
     if (caps && initPid) {
       const events = caps.readLines().map(parseTraceLine).filter((e) => e !== undefined);
-      execSeen = attributeCapabilities(events, initPid, execSeen, (pid) => {
-        if (known.has(pid)) return true;
-        if (notOurs.has(pid)) return false;
-        const ours = pidInContainerCgroup(pid, id) === true;
-        (ours ? known : notOurs).add(pid);
-        return ours;
-      }, w.capabilities ?? emptyCapabilityUse(), (pid) => {
+      execSeen = attributeCapabilities(events, initPid, execSeen, (pid) => inContainer(pid) === true, capabilities, (pid) => {
         if (!effective.has(pid)) effective.set(pid, effectiveCapabilities(pid));
         return effective.get(pid);
       });
@@ -146,9 +149,7 @@ async function watch(engine: EngineClient, options: ContainerCreateOptions, o: L
     const records = log.readLines().map(parseSeccompRecord).filter((r) => r !== undefined);
     // by cgroup (the record has none, so the pid's /proc/PID/cgroup while it lives), else the pids top listed
     attribute(records, (pid) => {
-      if (known.has(pid)) return true;
-      const inCgroup = pidInContainerCgroup(pid, id);
-      if (inCgroup) known.add(pid);
+      const inCgroup = inContainer(pid);
       // a pid gone before it was seen: ours by elimination when no other LOG filter runs under this engine
       if (inCgroup === undefined && byElimination) eliminated++;
       return inCgroup ?? byElimination;

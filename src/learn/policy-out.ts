@@ -149,8 +149,8 @@ const counted = (m: ReadonlyMap<string, number>): string => [...m].sort((a, b) =
  */
 function capabilityLines(base: Policy, use: CapabilityUse, previous: Observation['previous'], lines: string[]): string[] {
   const baseAdd = base.securityContext.capabilities.add;
-  const earlier = new Set(previous?.policy.securityContext.capabilities.add ?? baseAdd);
-  const add = baseAdd.filter((c) => use.granted.has(c) || (previous !== undefined && earlier.has(c)));
+  const earlier = new Set(previous?.policy.securityContext.capabilities.add ?? []);
+  const add = baseAdd.filter((c) => use.granted.has(c) || earlier.has(c));
   const unused = baseAdd.filter((c) => !add.includes(c));
   lines.push('  capabilities:');
   lines.push(`    # ${base.metadata.name} adds [${baseAdd.join(', ')}]; granted while watched: ${use.granted.size ? counted(use.granted) : 'none'}${use.borrowed ? ` (and ${use.borrowed} grants on the mounter's credentials, overlayfs acting for the task: not the task's)` : ''}${unused.length ? `; never used, so not added: ${unused.join(', ')}` : ''}`);
