@@ -2,7 +2,7 @@
  * Host file checks against this machine's real engine: what `audit host` says about the data
  * root's filesystem and the engine's files must agree with what stat says here.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, docker, ensureTestImage, removeContainersLabelled } from '../../helpers/engine.js';
 import { runCli } from '../../helpers/cli.js';
@@ -42,12 +42,19 @@ describe('audit host on this machine', () => {
 });
 
 /** Where containerd really listens, from its shims' -address (or containerd's own --address). */
+/**
+ * The -address of every containerd and shim of the engine audited here. Other tests start a
+ * second dockerd in its own network namespace (unshare --net) at the same time: its containerd
+ * is another engine's, so processes outside this test's network namespace are not counted.
+ */
 function containerdAddresses(): string[] {
   const out = new Set<string>();
+  const ownNet = readlinkSync('/proc/self/ns/net');
   for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     let argv: string[];
     try {
       argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (readlinkSync(`/proc/${pid}/ns/net`) !== ownNet) continue;
     } catch {
       continue;
     }
