@@ -15,8 +15,11 @@ export type EngineRuntimes = Record<string, EngineRuntime>;
 /** A user-space kernel (gVisor) or a lightweight VM (Kata) between the container and the host kernel. */
 export type SandboxKind = 'gvisor' | 'kata';
 
-/** The basename of a runtime's binary, or of its shim type's last dotted part's owner (io.containerd.runsc.v1 -> runsc). */
-const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+/** The file name of a runtime's binary (`/usr/bin/runsc` -> `runsc`); '' for a runtime given by shim type only. */
+export function binaryName(runtime: EngineRuntime | undefined): string {
+  const p = runtime?.path ?? '';
+  return p.slice(p.lastIndexOf('/') + 1);
+}
 
 /**
  * gVisor is runsc (or its containerd shim); Kata is kata-runtime, its per-hypervisor wrappers
@@ -25,7 +28,7 @@ const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
  * name it was registered under: a runtime called "runsc" that runs runc is no sandbox.
  */
 export function sandboxKind(runtime: EngineRuntime | undefined): SandboxKind | undefined {
-  const bin = basename(runtime?.path ?? '');
+  const bin = binaryName(runtime);
   const type = runtime?.runtimeType ?? '';
   if (bin === 'runsc' || bin === 'containerd-shim-runsc-v1' || /^io\.containerd\.runsc\.v\d+$/.test(type)) return 'gvisor';
   if (/^kata-(runtime|qemu|fc|clh|dragonball|stratovirt)$/.test(bin) || bin === 'containerd-shim-kata-v2' || /^io\.containerd\.kata(-[a-z]+)?\.v\d+$/.test(type)) return 'kata';
@@ -35,7 +38,7 @@ export function sandboxKind(runtime: EngineRuntime | undefined): SandboxKind | u
 /** A runtime is gVisor when its binary is runsc, whatever name it was registered under (the runtimeArgs are visible only then). */
 export function gvisorRuntimes(runtimes: EngineRuntimes): string[] {
   return Object.entries(runtimes)
-    .filter(([, r]) => basename(r.path ?? '') === 'runsc')
+    .filter(([, r]) => binaryName(r) === 'runsc')
     .map(([name]) => name)
     .sort((a, b) => (a === 'runsc' ? -1 : b === 'runsc' ? 1 : a.localeCompare(b)));
 }

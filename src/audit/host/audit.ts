@@ -10,7 +10,7 @@ import type { FsMode } from '../container/files.js';
 import { runRules } from '../container/run-rules.js';
 import { collectHostFacts, type HostFileAccess } from './collect.js';
 import type { RuntimeFacts } from './facts.js';
-import { enforcesSeccomp, sandboxKind } from '../../engine/runtimes.js';
+import { binaryName, enforcesSeccomp, sandboxKind } from '../../engine/runtimes.js';
 
 export interface HostAuditOptions extends HostFileAccess {
   /** engine URLs; empty = the discovered default engine */
@@ -34,7 +34,7 @@ export function describeRuntimes(r: RuntimeFacts): string {
       const kind = sandboxKind(rt);
       const notes = [
         ...(name === r.defaultRuntime ? ['default'] : []),
-        ...(kind === 'gvisor' ? [rt.path?.endsWith('runsc') ? `gVisor, ${enforcesSeccomp(rt) ? '--oci-seccomp' : 'no --oci-seccomp'}` : 'gVisor'] : kind === 'kata' ? ['Kata'] : []),
+        ...(kind === 'gvisor' ? [binaryName(rt) === 'runsc' ? `gVisor, ${enforcesSeccomp(rt) ? '--oci-seccomp' : 'no --oci-seccomp'}` : 'gVisor'] : kind === 'kata' ? ['Kata'] : []),
       ];
       return notes.length ? `${name} (${notes.join(', ')})` : name;
     })

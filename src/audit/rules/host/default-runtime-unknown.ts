@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import type { HostFacts } from '../../host/facts.js';
-import { sandboxKind, type EngineRuntime } from '../../../engine/runtimes.js';
+import { binaryName, sandboxKind, type EngineRuntime } from '../../../engine/runtimes.js';
 
 /**
  * OCI runtimes whose confinement is known: runc and the runtimes built to replace it (crun,
@@ -12,8 +12,7 @@ const RUNC_SHIM = /^io\.containerd\.runc\.v\d+$/;
 function known(r: EngineRuntime): boolean {
   if (sandboxKind(r) !== undefined) return true;
   if (r.runtimeType !== undefined && RUNC_SHIM.test(r.runtimeType)) return true;
-  const path = r.path ?? '';
-  return RUNC_LIKE.has(path.slice(path.lastIndexOf('/') + 1));
+  return RUNC_LIKE.has(binaryName(r));
 }
 
 export const defaultRuntimeUnknown: Rule<HostFacts> = {
