@@ -2,6 +2,8 @@
 //  1. 1,000 container-create AuthZReq (a docker CLI body that passes, and one that is denied, alternating)
 //     with 32 in flight, then 1,000 GETs: decision time inside the plugin (the log's `ms`, from the
 //     first byte of the plugin request to the decision), round trip at the socket, requests/s, peak RSS.
+//     The plugin runs as `authz install` starts it (its node flags, its own warm-up), after this
+//     bench has warmed its own client on a plugin it throws away; then once more with --warm-up 0.
 //  2. `docker run --rm IMAGE true` against a second dockerd with --authorization-plugin=bulkhead and
 //     a third without it (same flags otherwise), alternating, median ratio.
 //  3. With OPA_DOCKER_AUTHZ=/path/to/opa-docker-authz, the anchor: the same requests of part 1
@@ -29,13 +31,17 @@ const pct = (xs, p) => {
 const median = (xs) => pct(xs, 50);
 const f3 = (x) => x.toFixed(3);
 
-function startPlugin(socket, log) {
-  const p = spawn(process.execPath, [bin, 'authz', 'serve', '--policy', 'untrusted', '--socket', socket, '--log', log], { stdio: ['ignore', 'ignore', 'pipe'] });
+// node's flags as `bulkhead authz install` writes them into the unit
+const { SERVE_NODE_FLAGS } = await import(`${root}dist/authz/install.js`);
+
+function startPlugin(socket, log, extra = []) {
+  const p = spawn(process.execPath, [...SERVE_NODE_FLAGS, bin, 'authz', 'serve', '--policy', 'untrusted', '--socket', socket, '--log', log, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
     p.stderr.on('data', (c) => {
       err += c;
-      if (err.includes('serving policy')) resolve(p);
+      // the plugin's own warm-up (src/authz/warm-up.ts) is part of its start
+      if (err.includes(extra.includes('0') ? 'serving policy' : 'warmed up')) resolve(p);
     });
     p.on('exit', (code) => reject(new Error(`plugin exited ${code}: ${err}`)));
   });
@@ -121,13 +127,22 @@ async function decideBench(creates) {
   console.log(`  decide() alone (rules, body parse and shape; no HTTP, base64 or log), ${times.length} creates: p50 ${f3(median(times) * 1000)} µs  p99 ${f3(pct(times, 99) * 1000)} µs`);
 }
 
-async function pluginBench() {
+/** The same requests through a plugin this bench then stops: so that what is measured is the plugin, not a cold client in this process. */
+async function warmClient(creates) {
+  const socket = `${work}/client-warm-up.sock`;
+  const plugin = await startPlugin(socket, `${work}/client-warm-up.log`, ['--warm-up', '0']);
+  for (let round = 0; round < 4; round++) await load(socket, creates, 32);
+  plugin.kill('SIGTERM');
+}
+
+/** One plugin, started with `extra` flags: 200 creates not counted, then 1,000 creates and 1,000 GETs. */
+async function pluginLoad(creates, gets, extra) {
   const socket = `${work}/bench.sock`;
   const log = `${work}/bench.log`;
-  const plugin = await startPlugin(socket, log);
-  const creates = Array.from({ length: 1000 }, (_, i) => authzReq('POST', `/v1.41/containers/create?name=bench-${i}`, createBody(i % 2 === 1)));
-  const gets = Array.from({ length: 1000 }, () => authzReq('GET', '/v1.41/containers/json?all=1'));
-  await load(socket, creates.slice(0, 200), 32); // warm-up (JIT), not counted
+  rmSync(log, { force: true });
+  const plugin = await startPlugin(socket, log, extra);
+  // node's HTTP code on both sides, not counted
+  await load(socket, creates.slice(0, 200), 32);
   const before = readFileSync(log, 'utf8').split('\n').length - 1;
   const cpu0 = cpuMs(plugin.pid);
   const c = await load(socket, creates, 32);
@@ -135,23 +150,42 @@ async function pluginBench() {
   const g = await load(socket, gets, 32);
   const cpu2 = cpuMs(plugin.pid);
   const lines = readFileSync(log, 'utf8').trim().split('\n').slice(before).map((l) => JSON.parse(l));
-  const createMs = lines.filter((l) => l.action === 'container-create').map((l) => l.ms);
-  const getMs = lines.filter((l) => l.method === 'GET').map((l) => l.ms);
-  const createDecideMs = lines.filter((l) => l.action === 'container-create').map((l) => l.ms - (l.readMs ?? 0));
-  const getDecideMs = lines.filter((l) => l.method === 'GET').map((l) => l.ms - (l.readMs ?? 0));
-  const denied = lines.filter((l) => l.action === 'container-create' && !l.allow).length;
   const rss = peakRss(plugin.pid);
   plugin.kill('SIGTERM');
-  console.log(`plugin, policy untrusted, 1,000 creates (${denied} denied) then 1,000 GETs, 32 in flight, unix socket`);
-  console.log(`  create decision in the plugin: p50 ${f3(median(createMs))} ms  p99 ${f3(pct(createMs, 99))} ms   (targets < 0.5 / < 2)`);
-  console.log(`  GET decision in the plugin:    p50 ${f3(median(getMs))} ms  p99 ${f3(pct(getMs, 99))} ms   (target p99 < 0.3)`);
-  console.log(`  of which after the whole request was in (the log's ms - readMs): create p50 ${f3(median(createDecideMs))} ms p99 ${f3(pct(createDecideMs, 99))} ms; GET p50 ${f3(median(getDecideMs))} ms p99 ${f3(pct(getDecideMs, 99))} ms`);
-  console.log(`  round trip at the socket (queueing of 32 in flight included): create p50 ${f3(median(c.times))} ms p99 ${f3(pct(c.times, 99))} ms; GET p50 ${f3(median(g.times))} ms p99 ${f3(pct(g.times, 99))} ms`);
-  console.log(`  throughput: creates ${(1000 / c.seconds).toFixed(0)} req/s, GETs ${(1000 / g.seconds).toFixed(0)} req/s`);
-  console.log(`  plugin CPU per request (whole request: HTTP, base64, parse, rules, log line): create ${f3((cpu1 - cpu0) / 1000)} ms, GET ${f3((cpu2 - cpu1) / 1000)} ms; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
-  console.log(`  peak RSS of the plugin: ${rss.toFixed(1)} MB   (target < 80)`);
+  await new Promise((resolve) => plugin.once('exit', resolve));
+  const creating = lines.filter((l) => l.action === 'container-create');
+  const getting = lines.filter((l) => l.method === 'GET');
+  return {
+    createMs: creating.map((l) => l.ms),
+    getMs: getting.map((l) => l.ms),
+    createDecideMs: creating.map((l) => l.ms - (l.readMs ?? 0)),
+    getDecideMs: getting.map((l) => l.ms - (l.readMs ?? 0)),
+    denied: creating.filter((l) => !l.allow).length,
+    c,
+    g,
+    cpuCreate: (cpu1 - cpu0) / 1000,
+    cpuGet: (cpu2 - cpu1) / 1000,
+    rss,
+  };
+}
+
+async function pluginBench() {
+  const creates = Array.from({ length: 1000 }, (_, i) => authzReq('POST', `/v1.41/containers/create?name=bench-${i}`, createBody(i % 2 === 1)));
+  const gets = Array.from({ length: 1000 }, () => authzReq('GET', '/v1.41/containers/json?all=1'));
+  await warmClient(creates);
+  const r = await pluginLoad(creates, gets, []);
+  console.log(`plugin as installed (node ${SERVE_NODE_FLAGS.join(' ')}, after its own warm-up), policy untrusted, 1,000 creates (${r.denied} denied) then 1,000 GETs, 32 in flight, unix socket`);
+  console.log(`  create decision in the plugin: p50 ${f3(median(r.createMs))} ms  p99 ${f3(pct(r.createMs, 99))} ms   (targets < 0.5 / < 2)`);
+  console.log(`  GET decision in the plugin:    p50 ${f3(median(r.getMs))} ms  p99 ${f3(pct(r.getMs, 99))} ms   (target p99 < 0.3)`);
+  console.log(`  of which after the whole request was in (the log's ms - readMs): create p50 ${f3(median(r.createDecideMs))} ms p99 ${f3(pct(r.createDecideMs, 99))} ms; GET p50 ${f3(median(r.getDecideMs))} ms p99 ${f3(pct(r.getDecideMs, 99))} ms`);
+  console.log(`  round trip at the socket (queueing of 32 in flight included): create p50 ${f3(median(r.c.times))} ms p99 ${f3(pct(r.c.times, 99))} ms; GET p50 ${f3(median(r.g.times))} ms p99 ${f3(pct(r.g.times, 99))} ms`);
+  console.log(`  throughput: creates ${(1000 / r.c.seconds).toFixed(0)} req/s, GETs ${(1000 / r.g.seconds).toFixed(0)} req/s`);
+  console.log(`  plugin CPU per request (whole request: HTTP, base64, parse, rules, log line): create ${f3(r.cpuCreate)} ms, GET ${f3(r.cpuGet)} ms; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
+  console.log(`  peak RSS of the plugin: ${r.rss.toFixed(1)} MB   (target < 80)`);
+  const cold = await pluginLoad(creates, gets, ['--warm-up', '0']);
+  console.log(`  for comparison, started with --warm-up 0 (the first requests after a start): create p50 ${f3(median(cold.createMs))} ms p99 ${f3(pct(cold.createMs, 99))} ms; GET p99 ${f3(pct(cold.getMs, 99))} ms; CPU per create ${f3(cold.cpuCreate)} ms; peak RSS ${cold.rss.toFixed(1)} MB`);
   await decideBench(creates);
-  return { creates, gets, c, g, cpuCreate: (cpu1 - cpu0) / 1000, cpuGet: (cpu2 - cpu1) / 1000, rss, denied };
+  return { creates, gets, ...r };
 }
 
 /**

@@ -3,18 +3,24 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect } from 'node:net';
 import { BulkheadError } from '../errors.js';
 import { decide, type AuthzContext, type AuthzDecision, type AuthzRequest } from './decide.js';
-import { decisionLine, type DecisionLog } from './decision-log.js';
+import { decisionLine, type DecisionLine } from './decision-log.js';
 import { BODY_LIMITS } from './untrusted-json.js';
 
 /** dockerd's plugin request: the body as base64 (4/3 of at most 1 MiB) plus headers and the URI. */
 const MAX_PLUGIN_REQUEST = 4 * BODY_LIMITS.maxBytes;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** What dockerd gets back (moby pkg/authorization/api.go ResponseBody). */
+export interface AuthzAnswer {
+  Allow: boolean;
+  Msg?: string;
+}
+
 export interface AuthzServerOptions {
   socket: string;
   mode: 'enforce' | 'audit';
   context: () => AuthzContext;
-  log: DecisionLog;
+  log: DecisionSink;
 }
 
 /** The AuthZReq JSON (moby pkg/authorization/api.go) -> AuthzRequest; a string saying what is wrong otherwise. */
@@ -63,11 +69,6 @@ function readAll(req: IncomingMessage, limit: number): Promise<Buffer | undefine
   });
 }
 
-/**
- * Serves the AuthZ plugin protocol over a unix socket: Plugin.Activate, AuthZPlugin.AuthZReq
- * (the decision) and AuthZPlugin.AuthZRes (responses are not filtered: always allowed).
- * Whatever goes wrong while deciding is a deny, never an allow.
- */
 /** Whether something answers on a unix socket (another `serve` still running). */
 function answers(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -77,6 +78,53 @@ function answers(socket: string): Promise<boolean> {
   });
 }
 
+/** Where a decision's log line goes: the decision log, or nowhere (the warm-up). */
+export interface DecisionSink {
+  write(line: DecisionLine): void;
+}
+
+/**
+ * The answer to one AuthZReq, from the plugin request's bytes (undefined: over the size cap).
+ * Synchronous from the bytes to the log line, so no other request runs in between; whatever
+ * goes wrong is a deny, never an allow.
+ */
+export function answerAuthzReq(
+  bytes: Buffer | undefined,
+  timing: { started: number; readMs: number },
+  options: Pick<AuthzServerOptions, 'mode' | 'context'>,
+  log: DecisionSink,
+): AuthzAnswer {
+  const { started, readMs } = timing;
+  const deny = (why: string, logged: AuthzRequest = { user: '', method: '?', uri: '?', body: undefined, headers: {} }): AuthzAnswer => {
+    log.write(decisionLine(logged, undefined, options.mode, performance.now() - started, why, readMs));
+    // a malformed plugin request is dockerd's bug or an attack: deny in both modes
+    return { Allow: false, Msg: `bulkhead: ${why}` };
+  };
+  if (!bytes) return deny(`plugin request over ${MAX_PLUGIN_REQUEST} bytes`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return deny('plugin request is not JSON');
+  }
+  const request = pluginRequest(raw);
+  if (typeof request === 'string') return deny(request);
+  let decision: AuthzDecision;
+  try {
+    decision = decide(request, options.context());
+  } catch (err) {
+    return deny(`internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`, request);
+  }
+  log.write(decisionLine(request, decision, options.mode, performance.now() - started, undefined, readMs));
+  if (options.mode === 'audit' || decision.allow) return { Allow: true };
+  return { Allow: false, Msg: decision.msg };
+}
+
+/**
+ * Serves the AuthZ plugin protocol over a unix socket: Plugin.Activate, AuthZPlugin.AuthZReq
+ * (the decision) and AuthZPlugin.AuthZRes (responses are not filtered: always allowed).
+ * Whatever goes wrong while deciding is a deny, never an allow.
+ */
 export async function startAuthzServer(options: AuthzServerOptions): Promise<Server> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '';
@@ -86,30 +134,7 @@ export async function startAuthzServer(options: AuthzServerOptions): Promise<Ser
     if (url !== '/AuthZPlugin.AuthZReq') return send(res, 404, { Err: `unknown endpoint ${url.slice(0, 100)}` });
     const started = performance.now();
     const bytes = await readAll(req, MAX_PLUGIN_REQUEST);
-    const readMs = performance.now() - started;
-    const deny = (why: string, logged: AuthzRequest = { user: '', method: '?', uri: '?', body: undefined, headers: {} }) => {
-      options.log.write(decisionLine(logged, undefined, options.mode, performance.now() - started, why, readMs));
-      // a malformed plugin request is dockerd's bug or an attack: deny in both modes
-      send(res, 200, { Allow: false, Msg: `bulkhead: ${why}` });
-    };
-    if (!bytes) return deny(`plugin request over ${MAX_PLUGIN_REQUEST} bytes`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      return deny('plugin request is not JSON');
-    }
-    const request = pluginRequest(raw);
-    if (typeof request === 'string') return deny(request);
-    let decision: AuthzDecision;
-    try {
-      decision = decide(request, options.context());
-    } catch (err) {
-      return deny(`internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`, request);
-    }
-    options.log.write(decisionLine(request, decision, options.mode, performance.now() - started, undefined, readMs));
-    if (options.mode === 'audit' || decision.allow) return send(res, 200, { Allow: true });
-    send(res, 200, { Allow: false, Msg: decision.msg });
+    send(res, 200, answerAuthzReq(bytes, { started, readMs: performance.now() - started }, options, options.log));
   };
 
   const server = createServer((req, res) => {

@@ -17,6 +17,8 @@ describe('bulkhead authz install / uninstall', () => {
     const unit = readFileSync(join(root, 'etc/systemd/system/bulkhead-authz.service'), 'utf8');
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toMatch(/ExecStart=.* authz serve --policy untrusted --socket \/run\/docker\/plugins\/bulkhead\.sock --mode audit/);
+    // node's young generation capped as measured in bench/authz.mjs (src/authz/install.ts SERVE_NODE_FLAGS)
+    expect(unit).toMatch(/ExecStart=\S*node --max-semi-space-size=2 \S+ authz serve/);
     expect(unit).toContain('RequiredBy=docker.service');
     // the default socket is found by name: no spec file
     expect(existsSync(join(root, 'etc/docker/plugins/bulkhead.spec'))).toBe(false);

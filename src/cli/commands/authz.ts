@@ -13,6 +13,7 @@ interface ServeOptions {
   log: string;
   logMaxSize: string;
   logKeep: string;
+  warmUp: string;
 }
 
 export function registerAuthz(program: Command, ctx: CliContext): void {
@@ -30,6 +31,7 @@ export function registerAuthz(program: Command, ctx: CliContext): void {
     .option('--log <file>', 'decision log, one JSON line per request ("-" for stdout)', DEFAULT_LOG)
     .option('--log-max-size <size>', 'rotate the log at this size', '10m')
     .option('--log-keep <n>', 'rotated logs to keep', '5')
+    .option('--warm-up <decisions>', 'sample decisions to run at start, between requests, so later ones run optimised code (0: none)', '4000')
     .addHelpText(
       'after',
       `
@@ -38,9 +40,10 @@ Exit codes:
   2  bad usage, invalid policy, or the socket cannot be served`,
     )
     .action(async (opts: ServeOptions) => {
-      const [{ loadPolicy }, { startAuthzServer }, { DecisionLog }, { hostConfinement }, { parseSize }, { mkdirSync }, { dirname }] = await Promise.all([
+      const [{ loadPolicy }, { startAuthzServer }, { warmUp }, { DecisionLog }, { hostConfinement }, { parseSize }, { mkdirSync }, { dirname }] = await Promise.all([
         import('../../policy/load.js'),
         import('../../authz/server.js'),
+        import('../../authz/warm-up.js'),
         import('../../authz/decision-log.js'),
         import('../../authz/host-confinement.js'),
         import('../../policy/units.js'),
@@ -49,6 +52,7 @@ Exit codes:
       ]);
       const loaded = await loadPolicy(opts.policy);
       if (!/^[0-9]+[kmg]?$/.test(opts.logMaxSize)) throw new BulkheadError('usage', `--log-max-size ${opts.logMaxSize}: expected a size like 10m`);
+      if (!/^[0-9]{1,7}$/.test(opts.warmUp)) throw new BulkheadError('usage', `--warm-up ${opts.warmUp}: expected a number of decisions (0 for none)`);
       const keep = Number(opts.logKeep);
       if (!Number.isInteger(keep) || keep < 0 || keep > 100) throw new BulkheadError('usage', `--log-keep ${opts.logKeep}: expected 0..100`);
       const logPath = opts.log === '-' ? undefined : opts.log;
@@ -62,10 +66,25 @@ Exit codes:
       const log = new DecisionLog(logPath, /^[0-9]+$/.test(opts.logMaxSize) ? Number(opts.logMaxSize) : parseSize(opts.logMaxSize), keep, ctx.io.stdout);
       const engine = hostConfinement();
       mkdirSync(dirname(opts.socket), { recursive: true });
-      const server = await startAuthzServer({ socket: opts.socket, mode: opts.mode, log, context: () => ({ policy: loaded, engine, now: new Date() }) });
+      const context = () => ({ policy: loaded, engine, now: new Date() });
+      const server = await startAuthzServer({ socket: opts.socket, mode: opts.mode, log, context });
       ctx.io.stderr.write(`bulkhead authz: serving policy ${loaded.name} (${opts.mode}) on ${opts.socket}; log ${logPath ?? 'stdout'}\n`);
+      const stopWarmUp = new AbortController();
+      if (Number(opts.warmUp) > 0) {
+        // a warm-up that fails costs speed, never a decision: say so and go on serving
+        warmUp({ mode: 'enforce', context }, Number(opts.warmUp), stopWarmUp.signal).then(
+          (w) => {
+            if (stopWarmUp.signal.aborted) return;
+            // the second sample is privileged with the engine socket mounted: a policy that allows it protects nothing
+            const allowsPrivileged = w.answers[1]?.Allow ? '; note: this policy ALLOWS a privileged create that mounts the engine socket' : '';
+            ctx.io.stderr.write(`bulkhead authz: warmed up (${w.decisions} sample requests in ${Math.round(w.ms)} ms)${allowsPrivileged}\n`);
+          },
+          (err: unknown) => ctx.io.stderr.write(`bulkhead authz: warm-up failed (${err instanceof Error ? err.message : String(err)}); serving without it\n`),
+        );
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
+          stopWarmUp.abort();
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           server.close(() => resolve());
@@ -89,12 +108,12 @@ Exit codes:
     .option('--edit-daemon-json', 'add "authorization-plugins": ["bulkhead"] to /etc/docker/daemon.json instead of printing it')
     .option('--root <dir>', 'write under this directory instead of / (for packaging and tests)', '/')
     .action(async (opts: { policy: string; socket: string; mode: 'enforce' | 'audit'; log: string; editDaemonJson?: boolean; root: string }) => {
-      const [{ loadPolicy }, { install }] = await Promise.all([import('../../policy/load.js'), import('../../authz/install.js')]);
+      const [{ loadPolicy }, { install, SERVE_NODE_FLAGS }] = await Promise.all([import('../../policy/load.js'), import('../../authz/install.js')]);
       // an invalid policy would make the service fail at every start: refuse it here
       const loaded = await loadPolicy(opts.policy);
       // a built-in by name; a file by its absolute path, since systemd starts the service in /
       const policy = /^[a-z0-9][a-z0-9._-]*$/.test(opts.policy) && !/\.ya?ml$/.test(opts.policy) ? opts.policy : loaded.source;
-      const lines = install({ ...opts, policy, editDaemonJson: opts.editDaemonJson === true, command: [process.execPath, process.argv[1] ?? 'bulkhead'] });
+      const lines = install({ ...opts, policy, editDaemonJson: opts.editDaemonJson === true, command: [process.execPath, ...SERVE_NODE_FLAGS, process.argv[1] ?? 'bulkhead'] });
       ctx.io.stdout.write(`${lines.join('\n')}\n`);
       ctx.exitCode = ExitCode.ok;
     });
