@@ -14,12 +14,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import type { CliIo, main as cliMain } from '../src/cli/main.js';
+import { policyArgument, sendEarlyInfo } from '../src/engine/early-info.js';
 import { toolVersion } from '../src/version.js';
 
 type Cli = { main: typeof cliMain };
 
 /** sha256 prefix of dist/cli/bundle-run.cjs, set by scripts/bundle.mjs: the code cache's key. */
 declare const __BULKHEAD_RUN_BUNDLE_ID__: string;
+/** the built-in policies whose sandbox is not off, set by scripts/bundle.mjs from policies/ */
+declare const __BULKHEAD_SANDBOXED_BUILTINS__: readonly string[];
 
 const runBundleFile = join(__dirname, 'bundle-run.cjs');
 const codeCacheFile = join(__dirname, `bundle-run.${__BULKHEAD_RUN_BUNDLE_ID__}.v8cache`);
@@ -56,7 +59,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${toolVersion()}\n`);
     return 0;
   }
-  if (argv[0] === 'run') return loadRunBundle({ useCache: true }).cli.main(argv, io);
+  if (argv[0] === 'run') {
+    // such a run reads the engine's runtimes: ask now, while the run bundle loads
+    const policy = policyArgument(argv);
+    if (policy !== undefined && __BULKHEAD_SANDBOXED_BUILTINS__.includes(policy) && !argv.includes('--dry-run')) await sendEarlyInfo(io.env);
+    return loadRunBundle({ useCache: true }).cli.main(argv, io);
+  }
   // a computed specifier: esbuild leaves the import to node, which finds the sibling bundle
   const full = './bundle-full.js';
   const cli = (await import(full)) as Cli;

@@ -9,6 +9,9 @@
 //                     module it loads, and the auditors are most of the full bundle
 //   bundle-full.js    src/cli/main.ts with every command
 //   bundle-gate.js    src/audit/image/gate.ts, which bundle-run.js imports when a run audits an image
+//   bundle-dry-run.js src/runtime/dry-run.ts, which it imports for --dry-run (the table package)
+//   bundle-policy-file.js  src/policy/parse-file.ts, which it imports for a policy that is not
+//                     built in, or edited (js-yaml, the schema validator, semver)
 //   bundle-errors.js  src/errors.ts, shared by all of them so `instanceof BulkheadError` holds
 //                     across bundles (the gate's errors reach the run command's exit-code mapping)
 // Not esbuild code splitting: it turns import() of a CommonJS package into a default-only
@@ -100,17 +103,22 @@ const commonJs = {
  * Node built-ins that the run bundle's packages require at load time but a local run never calls
  * (https and tls for TLS engines, child_process for commander's executable subcommands and
  * AppArmor loading, zlib for image builds): each becomes an object that requires the real
- * module on first use (~5 ms of startup).
+ * module on first use (~5 ms of startup). Its export names are listed here, from this node, so
+ * that esbuild's ES-module interop (__toESM, which copies every property) does not load it: the
+ * property descriptors are answered without the module, and a read loads it.
  */
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     b.onResolve({ filter: /^(node:)?(https|child_process|zlib)$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      loader: 'js',
-      contents: `const name = ${JSON.stringify(args.path)}; let real; const load = () => (real ??= require(name));
-module.exports = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_t, key) => { const d = Reflect.getOwnPropertyDescriptor(load(), key); return d && { ...d, configurable: true }; } });`,
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((k) => k !== 'default');
+      return {
+        loader: 'js',
+        contents: `const name = ${JSON.stringify(args.path)}; const names = ${JSON.stringify(names)}; let real; const load = () => (real ??= require(name));
+module.exports = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => names.includes(key) || key in load(), ownKeys: () => names, getOwnPropertyDescriptor: (_t, key) => (names.includes(key) ? { value: undefined, writable: true, enumerable: true, configurable: true } : undefined) });`,
+      };
+    });
   },
 };
 const shared = { 'errors.ts': './bundle-errors.cjs' };
@@ -131,26 +139,50 @@ const entries = [
       'cli/commands/profile.ts': 'shim:not-in-run-bundle.js',
       'cli/commands/audit.ts': 'shim:not-in-run-bundle.js',
       'cli/commands/rules.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/learn.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/authz.ts': 'shim:not-in-run-bundle.js',
+      'cli/commands/pull.ts': 'shim:not-in-run-bundle.js',
+      // only --dry-run and policy files that are not built in need these (table, js-yaml, the
+      // schema validator): the run bundle is read whole at every start, so they live beside it
+      'runtime/dry-run.ts': './bundle-dry-run.js',
+      'policy/parse-file.ts': './bundle-policy-file.js',
     },
   },
   { in: srcFile('audit/image/gate.ts'), out: join(outdir, 'bundle-gate.js'), map: shared, options: common },
+  { in: srcFile('runtime/dry-run.ts'), out: join(outdir, 'bundle-dry-run.js'), map: shared, options: common },
+  { in: srcFile('policy/parse-file.ts'), out: join(outdir, 'bundle-policy-file.js'), map: shared, options: common },
 ];
 await Promise.all(entries.map((e) => build({ ...e.options, entryPoints: [e.in], outfile: e.out, plugins: [siblings(e.map), keepModuleUrls, ...(e.plugins ?? [])] })));
 
-// The run bundle runs inside vm.Script, where import() has no loader: its one dynamic import (the
-// gate, an ES module) goes through a function the entry passes in.
-const runSource = await readFile(runBundle, 'utf8');
-const gateImport = 'import("./bundle-gate.js")';
-if (runSource.split(gateImport).length !== 2) throw new Error(`scripts/bundle.mjs: expected exactly one ${gateImport} in ${runBundle}`);
-await writeFile(runBundle, runSource.replace(gateImport, '__bulkheadImport("./bundle-gate.js")'));
+// The run bundle runs inside vm.Script, where import() has no loader: its dynamic imports (the
+// sibling bundles, ES modules) go through a function the entry passes in.
+let runSource = await readFile(runBundle, 'utf8');
+for (const sibling of ['./bundle-gate.js', './bundle-dry-run.js', './bundle-policy-file.js']) {
+  const dynamicImport = `import(${JSON.stringify(sibling)})`;
+  if (!runSource.includes(dynamicImport)) throw new Error(`scripts/bundle.mjs: expected ${dynamicImport} in ${runBundle}`);
+  runSource = runSource.replaceAll(dynamicImport, `__bulkheadImport(${JSON.stringify(sibling)})`);
+}
+if (/\bimport\(/.test(runSource.replaceAll('__bulkheadImport(', ''))) throw new Error(`scripts/bundle.mjs: ${runBundle} has a dynamic import that vm.Script cannot load`);
+// ASCII only: node reads a one-byte string faster, and V8 keeps it at half the size
+if (/[\u0080-\uffff]/.test(runSource)) throw new Error(`scripts/bundle.mjs: ${runBundle} has non-ASCII text (${JSON.stringify(/.{0,40}[\u0080-\uffff]/.exec(runSource)[0])}): escape it in the source`);
+await writeFile(runBundle, runSource);
 
 // The entry knows which run bundle its code cache belongs to (V8 itself checks only the source length).
 const runBundleId = createHash('sha256').update(await readFile(runBundle)).digest('hex').slice(0, 16);
+// and which built-in policies ask for a sandbox, for the early GET /info (src/engine/early-info.ts)
+const { loadPolicy } = await import(new URL('../dist/policy/load.js', import.meta.url).href);
+const sandboxedBuiltins = [];
+for (const f of (await readdir(join(root, 'policies'))).sort()) {
+  if (!f.endsWith('.yaml')) continue;
+  const name = f.slice(0, -'.yaml'.length);
+  if ((await loadPolicy(name)).plan.sandbox.mode !== 'off') sandboxedBuiltins.push(name);
+}
+if (!sandboxedBuiltins.includes('sandboxed')) throw new Error(`scripts/bundle.mjs: the built-in policy sandboxed should ask for a sandbox (found: ${sandboxedBuiltins.join(', ') || 'none'})`);
 await build({
   ...commonJs,
   entryPoints: [fileURLToPath(new URL('bundle-entry.ts', import.meta.url))],
   outfile,
-  define: { ...commonJs.define, __BULKHEAD_RUN_BUNDLE_ID__: JSON.stringify(runBundleId) },
+  define: { ...commonJs.define, __BULKHEAD_RUN_BUNDLE_ID__: JSON.stringify(runBundleId), __BULKHEAD_SANDBOXED_BUILTINS__: JSON.stringify(sandboxedBuiltins) },
   plugins: [siblings(shared), keepModuleUrls],
 });
 

@@ -17,6 +17,7 @@ import {
   type PullProgress,
 } from './client.js';
 import { discoverEngine, type EngineEndpoint } from './endpoint.js';
+import { takeEarlyInfo } from './early-info.js';
 
 /** The newest Engine API version this code is written against; older engines are negotiated down. */
 export const MAX_API_VERSION = '1.45';
@@ -173,7 +174,10 @@ export class DockerodeEngineClient implements EngineClient {
     return this.call('version', async () => (await this.docker.version()) as unknown as EngineVersion);
   }
   info(): Promise<Record<string, unknown>> {
-    return this.call('info', async () => (await this.docker.info()) as Record<string, unknown>);
+    const { socketPath } = this.docker.modem as unknown as { socketPath?: string };
+    // the CLI's entry may have asked already (src/engine/early-info.ts)
+    const early = takeEarlyInfo(socketPath);
+    return this.call('info', async () => ((early && (await early)) ?? (await this.docker.info())) as Record<string, unknown>);
   }
   inspectImage(ref: string) {
     return this.call(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect());

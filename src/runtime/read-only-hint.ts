@@ -10,10 +10,10 @@ export interface ReadOnlyWrite {
 }
 
 const READ_ONLY = /read-only file system/i;
-// an absolute path as programs print it: quoted ("…", '…', ‘…’) first, else a bare one that does
+// an absolute path as programs print it: quoted ("…", '…', ‘…’: U+2018/U+2019, escaped so the run bundle stays ASCII) first, else a bare one that does
 // not continue a word or a number (so a "2026/12/04" timestamp is no path)
-const QUOTED_PATH = /["'‘`](\/[^"'’`\s]+)["'’`]/g;
-const BARE_PATH = /(?<![\w./-])(\/[^\s"'’`,;()]*[^\s"'’`,;():.])/g;
+const QUOTED_PATH = /["'\u2018`](\/[^"'\u2019`\s]+)["'\u2019`]/g;
+const BARE_PATH = /(?<![\w./-])(\/[^\s"'\u2019`,;()]*[^\s"'\u2019`,;():.])/g;
 
 /**
  * Which path a read-only error line names, and which directory a tmpfs would have to cover:

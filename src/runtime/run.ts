@@ -91,9 +91,14 @@ export interface PreparedRun {
   request: RunRequest;
 }
 
-/** load policy -> apply flags -> preflight refusals -> AppArmor decision (loaded only when `load`). */
-export async function prepareRun(request: RunRequest, settings: RunSettings, deps: RunDeps, options: { load: boolean }): Promise<PreparedRun> {
-  const loaded = await deps.policy.loadPolicy(settings.policy, { cwd: settings.cwd });
+/** load policy (or take the one `loaded` is loading) -> apply flags -> preflight refusals -> AppArmor decision (loaded only when `load`). */
+export async function prepareRun(
+  request: RunRequest,
+  settings: RunSettings,
+  deps: RunDeps,
+  options: { load: boolean; loaded?: ReturnType<RunDeps['policy']['loadPolicy']> },
+): Promise<PreparedRun> {
+  const loaded = await (options.loaded ?? deps.policy.loadPolicy(settings.policy, { cwd: settings.cwd }));
   const host = deps.preflightHost ?? realPreflightHost;
   const plan = preflight(loaded.plan, request, host);
   if (plan.gate.enabled && request.noGate && !plan.gate.allowSkip) {
@@ -169,12 +174,22 @@ async function checkSameImage(engine: EngineClient, containerId: string, audited
 
 /**
  * Connects, then makes sure the image is there as --pull says (missing by default, like docker
- * run) and inspects it: the id returned is what the gate audits, never the tag.
+ * run) and inspects it: the id returned is what the gate audits, never the tag. The engine's
+ * info is asked for at the same time when the policy wants a sandbox.
  */
-async function reachEngine(request: RunRequest, url: string | undefined, io: RunIo, deps: RunDeps): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string }> {
+async function reachEngine(
+  request: RunRequest,
+  url: string | undefined,
+  io: RunIo,
+  deps: RunDeps,
+  wantsSandbox: Promise<boolean>,
+): Promise<{ engine: EngineClient; imageUser: string | undefined; imageId: string; info: Promise<Record<string, unknown> | undefined> }> {
   const engine = await deps.connectEngine(url);
+  const info = wantsSandbox.then((wanted) => (wanted ? engine.info() : undefined));
+  // awaited only when a sandbox is wanted; an error there is reported then
+  info.catch(() => undefined);
   const image = await ensureImage(engine, request.image, request.pull ?? 'missing', { stderr: io.stderr, env: io.env }, request.platform ? { platform: request.platform } : {});
-  return { engine, imageUser: image.Config?.User, imageId: image.Id };
+  return { engine, imageUser: image.Config?.User, imageId: image.Id, info };
 }
 
 /**
@@ -233,16 +248,20 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   }
   // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
   // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
-  const reached = reachEngine(request, engineUrlFrom(settings, io.env), io, deps);
+  // The policy loads first (a built-in one from the build's cache: a few ms): whether it asks
+  // for a sandbox decides whether the engine's runtimes (GET /info, ~25 ms of the engine's time
+  // here) are asked for, and they then go out beside the version ping and the image inspect.
+  const loading = deps.policy.loadPolicy(settings.policy, { cwd: settings.cwd });
+  loading.catch(() => undefined);
+  const reached = reachEngine(request, engineUrlFrom(settings, io.env), io, deps, loading.then((l) => l.plan.sandbox.mode !== 'off', () => false));
   reached.catch(() => undefined);
   // a turn of the event loop: an answered ping lets the image inspect go out before the policy work
   await new Promise((resolve) => setImmediate(resolve));
-  const prepared = await prepareRun(request, settings, deps, { load: true });
+  const prepared = await prepareRun(request, settings, deps, { load: true, loaded: loading });
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
-  const { engine, imageUser, imageId } = await reached;
+  const { engine, imageUser, imageId, info } = await reached;
   if (prepared.plan.sandbox.mode !== 'off') {
-    const info = await engine.info();
-    prepared.sandbox = decideSandbox(prepared.plan, runtimesFromInfo(info) ?? {});
+    prepared.sandbox = decideSandbox(prepared.plan, runtimesFromInfo((await info) ?? (await engine.info())) ?? {});
     if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
     if (prepared.plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, prepared.sandbox.runtime ? { gvisor: true } : {});
   }

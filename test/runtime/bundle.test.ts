@@ -10,7 +10,8 @@ const SUID_IMAGE = 'bulkhead-test/runtime-suid:1';
 
 /**
  * The CLI ships as esbuild bundles (scripts/bundle.mjs: an entry, a `run`-only bundle, a full
- * one, the image gate and the shared errors), but every other test runs src/. This builds
+ * one, the image gate, --dry-run's output, the policy file parser and the shared errors), but
+ * every other test runs src/. This builds
  * fresh bundles in a scratch package and runs the commands whose code paths the bundles
  * change: package data found through import.meta.url, lazily imported CommonJS packages, the
  * stubbed grpc/protobuf, the deferred ssh2, and the gate loaded from its own file by `run`.
@@ -35,7 +36,7 @@ function cli(args: string[]) {
 describe('the bundled CLI', () => {
   it('is an entry and its sibling bundles, side by side, with the run bundle\'s code cache', () => {
     const files = readdirSync(join(pkg, 'dist', 'cli')).sort();
-    expect(files.filter((f) => !f.endsWith('.v8cache'))).toEqual(['bundle-errors.cjs', 'bundle-full.js', 'bundle-gate.js', 'bundle-run.cjs', 'main.cjs']);
+    expect(files.filter((f) => !f.endsWith('.v8cache'))).toEqual(['bundle-dry-run.js', 'bundle-errors.cjs', 'bundle-full.js', 'bundle-gate.js', 'bundle-policy-file.js', 'bundle-run.cjs', 'main.cjs']);
     expect(files.filter((f) => f.endsWith('.v8cache'))).toEqual([expect.stringMatching(/^bundle-run\.[0-9a-f]{16}\.v8cache$/)]);
   });
   it('V8 accepts the code cache the build wrote', () => {
@@ -54,6 +55,35 @@ describe('the bundled CLI', () => {
     } finally {
       writeFileSync(join(dir, cache), saved);
     }
+  });
+  it('the run bundle is ASCII, has no other command, and leaves the dry-run table and the policy parser to their bundles', () => {
+    const source = readFileSync(join(pkg, 'dist', 'cli', 'bundle-run.cjs'), 'utf8');
+    expect(/[\u0080-\uffff]/.test(source)).toBe(false);
+    for (const absent of ['node_modules/table/', 'node_modules/js-yaml/', 'src/learn/', 'src/authz/']) expect(source).not.toContain(absent);
+    const dry = cli(['run', '--dry-run', '--policy', 'untrusted', TEST_IMAGE]);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/║ policy +│ untrusted/);
+    const file = join(pkg, 'extends-untrusted.yaml');
+    writeFileSync(file, 'apiVersion: bulkhead/v1\nkind: Policy\nmetadata:\n  name: from-a-file\nextends: untrusted\n');
+    const fromFile = cli(['run', '--dry-run', '--format', 'json', '--policy', file, TEST_IMAGE]);
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect((JSON.parse(fromFile.stdout) as { policy: { source: string } }).policy.source).toBe(file);
+    writeFileSync(file, 'apiVersion: bulkhead/v1\nkind: Policy\n');
+    const invalid = cli(['run', '--dry-run', '--policy', file, TEST_IMAGE]);
+    expect(invalid.status).toBe(121);
+    expect(invalid.stderr).toContain(`${file}: metadata: is required`);
+  });
+  it('a run evaluates none of the built-ins it defers (https, child_process, zlib)', () => {
+    const probe = join(pkg, 'probe.cjs');
+    writeFileSync(
+      probe,
+      `const Module = require('node:module'); const seen = new Set(); const load = Module._load; Module._load = function (name, ...rest) { seen.add(name.replace(/^node:/, '')); return load.call(this, name, ...rest); };
+process.on('exit', () => { process.stderr.write('LOADED ' + ['https', 'child_process', 'zlib'].filter((m) => seen.has(m)).join(',') + '\\n'); });
+require(${JSON.stringify(join(pkg, 'dist', 'cli', 'main.cjs'))}).main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((code) => { process.exitCode = code; });\n`,
+    );
+    const r = spawnSync('node', [probe, 'run', '--dry-run', '--format', 'json', '--policy', 'untrusted', TEST_IMAGE], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('LOADED \n');
   });
   it('--version and --help', () => {
     const version = cli(['--version']);
