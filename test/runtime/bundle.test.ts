@@ -85,6 +85,24 @@ require(${JSON.stringify(join(pkg, 'dist', 'cli', 'main.cjs'))}).main(process.ar
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('LOADED \n');
   });
+  it('a sandboxed run asks for /info once, first, before the run bundle loads (src/engine/early-info.ts)', () => {
+    const probe = join(pkg, 'probe-requests.cjs');
+    writeFileSync(
+      probe,
+      `const http = require('node:http'); const paths = []; const request = http.request; http.request = function (...args) { const o = args.find((a) => a && typeof a === 'object' && 'path' in a); if (o) paths.push(o.path); return request.apply(this, args); };
+process.on('exit', () => { process.stderr.write('PATHS ' + JSON.stringify(paths) + '\\n'); });
+require(${JSON.stringify(join(pkg, 'dist', 'cli', 'main.cjs'))}).main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then((code) => { process.exitCode = code; });\n`,
+    );
+    const r = spawnSync('node', [probe, 'run', '--rm', '--label', 'bulkhead-test=runtime-bundle', '--policy', 'sandboxed', TEST_IMAGE, '--', 'true'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(pkg, 'cache') } });
+    expect(r.status, r.stderr).toBe(0);
+    const paths = JSON.parse(/PATHS (.*)/.exec(r.stderr)![1]!) as string[];
+    expect(paths[0]).toBe('/info');
+    expect(paths.filter((p) => /\/info$/.test(p))).toEqual(['/info']);
+    // an untrusted run (runc) asks for no /info at all
+    const runc = spawnSync('node', [probe, 'run', '--rm', '--label', 'bulkhead-test=runtime-bundle', '--policy', 'untrusted', TEST_IMAGE, '--', 'true'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(pkg, 'cache') } });
+    expect(runc.status, runc.stderr).toBe(0);
+    expect((JSON.parse(/PATHS (.*)/.exec(runc.stderr)![1]!) as string[]).filter((p) => /\/info$/.test(p))).toEqual([]);
+  });
   it('--version and --help', () => {
     const version = cli(['--version']);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
