@@ -98,12 +98,19 @@ if (!runtimes.includes('runsc')) {
   const gArgs = [bin, 'run', '--rm', '--label', label, '--policy', 'sandboxed', image, '--', 'true'];
   const gDry = JSON.parse(timed('node', [bin, 'run', '--dry-run', '--format', 'json', ...gArgs.slice(2)]).stdout);
   const gDocker = gDry.dockerArgv.slice(1);
+  // the Node floor again, with the sandboxed create body (runtime runsc)
+  const gScratch = mkdtempSync(join(tmpdir(), 'bulkhead-run-bench-'));
+  const gBody = join(gScratch, 'create.json');
+  writeFileSync(gBody, JSON.stringify(gDry.createOptions));
+  const gFloorArgs = [`${root}bench/run-floor.cjs`, socket, gBody];
   for (let i = 0; i < 2; i++) {
     timed('node', gArgs);
     timed('docker', gDocker);
+    timed('node', gFloorArgs);
   }
   const gb = [];
   const gd = [];
+  const gf = [];
   const rd = [];
   for (let i = 0; i < runs; i++) {
     if (i % 2 === 0) {
@@ -113,12 +120,15 @@ if (!runtimes.includes('runsc')) {
       gd.push(timed('docker', gDocker).ms);
       gb.push(timed('node', gArgs).ms);
     }
+    gf.push(timed('node', gFloorArgs).ms);
     rd.push(timed('docker', dockerArgs).ms);
   }
+  rmSync(gScratch, { recursive: true, force: true });
   const gRatio = median(gb.map((b, i) => b / gd[i]));
   console.log(`bulkhead run --policy sandboxed vs docker run --runtime runsc, same flags (${runs} alternating runs each)`);
   console.log(`  docker run --runtime runsc  median ${fmt(median(gd))}  (min ${fmt(Math.min(...gd))})`);
   console.log(`  bulkhead run (gVisor)       median ${fmt(median(gb))}  (min ${fmt(Math.min(...gb))})`);
   console.log(`  median ratio                ${gRatio.toFixed(3)}  (target <= 1.10: ${gRatio <= 1.1 ? 'met' : 'NOT met'})`);
+  console.log(`  node floor (gVisor)         median ${fmt(median(gf))}: median ratio ${median(gf.map((f, i) => f / gd[i])).toFixed(3)}`);
   console.log(`  gVisor vs runc (docker run, untrusted flags on runc)  ${(median(gd) / median(rd)).toFixed(3)}  (runc median ${fmt(median(rd))})`);
 }

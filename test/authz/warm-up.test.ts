@@ -48,6 +48,6 @@ describe('authz warm-up', () => {
   it('serve refuses a --warm-up that is not a count', async () => {
     const r = await runCli(['authz', 'serve', '--policy', 'untrusted', '--socket', '/tmp/never.sock', '--log', '-', '--warm-up', 'lots']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--warm-up lots: expected a number of decisions (0 for none)');
+    expect(r.stderr).toContain('--warm-up lots: expected a number of requests (0 for none)');
   });
 });

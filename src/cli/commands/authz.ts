@@ -31,7 +31,7 @@ export function registerAuthz(program: Command, ctx: CliContext): void {
     .option('--log <file>', 'decision log, one JSON line per request ("-" for stdout)', DEFAULT_LOG)
     .option('--log-max-size <size>', 'rotate the log at this size', '10m')
     .option('--log-keep <n>', 'rotated logs to keep', '5')
-    .option('--warm-up <decisions>', 'sample decisions to run at start, between requests, so later ones run optimised code (0: none)', '4000')
+    .option('--warm-up <requests>', 'sample requests sent at start through a private instance of the server, so that dockerd\'s run optimised code (0: none)', '4000')
     .addHelpText(
       'after',
       `
@@ -52,7 +52,7 @@ Exit codes:
       ]);
       const loaded = await loadPolicy(opts.policy);
       if (!/^[0-9]+[kmg]?$/.test(opts.logMaxSize)) throw new BulkheadError('usage', `--log-max-size ${opts.logMaxSize}: expected a size like 10m`);
-      if (!/^[0-9]{1,7}$/.test(opts.warmUp)) throw new BulkheadError('usage', `--warm-up ${opts.warmUp}: expected a number of decisions (0 for none)`);
+      if (!/^[0-9]{1,7}$/.test(opts.warmUp)) throw new BulkheadError('usage', `--warm-up ${opts.warmUp}: expected a number of requests (0 for none)`);
       const keep = Number(opts.logKeep);
       if (!Number.isInteger(keep) || keep < 0 || keep > 100) throw new BulkheadError('usage', `--log-keep ${opts.logKeep}: expected 0..100`);
       const logPath = opts.log === '-' ? undefined : opts.log;
