@@ -88,7 +88,7 @@ export interface DecisionSink {
  * Synchronous from the bytes to the log line, so no other request runs in between; whatever
  * goes wrong is a deny, never an allow.
  */
-export function answerAuthzReq(
+function answerAuthzReq(
   bytes: Buffer | undefined,
   timing: { started: number; readMs: number },
   options: Pick<AuthzServerOptions, 'mode' | 'context'>,

@@ -247,10 +247,10 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
     throw new BulkheadError('usage', 'the input device is not a TTY: -it needs a terminal on stdin (use -i alone for a pipe)');
   }
   // Reaching the engine (loading the client, negotiating the API version, inspecting the image)
-  // overlaps with loading the policy: it creates nothing, and a refusal still wins below.
-  // The policy loads first (a built-in one from the build's cache: a few ms): whether it asks
-  // for a sandbox decides whether the engine's runtimes (GET /info, ~25 ms of the engine's time
-  // here) are asked for, and they then go out beside the version ping and the image inspect.
+  // overlaps with preparing the run: it creates nothing, and a refusal still wins below. The
+  // policy starts loading first (a built-in one from the build's cache: a few ms): whether it
+  // asks for a sandbox decides whether the engine's runtimes (GET /info, ~25 ms of the engine's
+  // time here) are asked for, beside the version ping and the image inspect.
   const loading = deps.policy.loadPolicy(settings.policy, { cwd: settings.cwd });
   loading.catch(() => undefined);
   const reached = reachEngine(request, engineUrlFrom(settings, io.env), io, deps, loading.then((l) => l.plan.sandbox.mode !== 'off', () => false));
@@ -261,9 +261,12 @@ export async function runContainer(request: RunRequest, settings: RunSettings, i
   if (prepared.appArmor.warning) io.stderr.write(`bulkhead: ${prepared.appArmor.warning}\n`);
   const { engine, imageUser, imageId, info } = await reached;
   if (prepared.plan.sandbox.mode !== 'off') {
+    const assumed = prepared.sandbox;
     prepared.sandbox = decideSandbox(prepared.plan, runtimesFromInfo((await info) ?? (await engine.info())) ?? {});
     if (prepared.sandbox.warning) io.stderr.write(`bulkhead: ${prepared.sandbox.warning}\n`);
-    if (prepared.plan.seccomp.mode === 'generated') prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, prepared.sandbox.runtime ? { gvisor: true } : {});
+    // the profile prepareRun generated fits the runtime it assumed; another runtime needs its own
+    const gvisor = prepared.sandbox.runtime !== undefined;
+    if (prepared.plan.seccomp.mode === 'generated' && gvisor !== (assumed.runtime !== undefined)) prepared.seccompProfile = deps.policy.toSeccompProfile(prepared.plan, gvisor ? { gvisor: true } : {});
   }
 
   let auditedImageId: string | undefined;
