@@ -65,6 +65,45 @@ async function run(flags: RunFlags, engine: EngineClient, extra: Partial<RunDeps
 }
 
 describe('runContainer flow (fake engine)', () => {
+  describe('a policy that asks for gVisor', () => {
+    const sandboxPlan = (mode: 'required' | 'preferred'): HardeningPlan => ({ ...untrustedPlan(), policyName: 'p', sandbox: { runtime: 'gvisor', mode } });
+    const RUNSC = { DefaultRuntime: 'runc', Runtimes: { runc: { path: 'runc' }, runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--oci-seccomp'] } } };
+    const RUNC_ONLY = { DefaultRuntime: 'runc', Runtimes: { runc: { path: 'runc' } } };
+    function counted(plan: HardeningPlan) {
+      const profiles: Array<{ gvisor?: boolean }> = [];
+      const services: PolicyServices = { ...policy(plan), toSeccompProfile: (_p, o) => (profiles.push(o ?? {}), { defaultAction: 'SCMP_ACT_ERRNO', gvisor: o?.gvisor === true }) };
+      return { services, profiles };
+    }
+    it('reads the runtimes once, before the create, and keeps the profile prepared for gVisor', async () => {
+      const { services, profiles } = counted(sandboxPlan('required'));
+      const engine = fakeEngine({ info: async () => (engine.calls.push('info'), RUNSC) });
+      const r = await run({ rm: true }, engine, { policy: services });
+      expect(r.code).toBe(3);
+      expect(engine.calls.slice(0, 2)).toEqual(['info', 'create']);
+      expect(engine.calls.filter((c) => c === 'info')).toHaveLength(1);
+      expect(engine.created[0]?.HostConfig?.Runtime).toBe('runsc');
+      expect(profiles).toEqual([{ gvisor: true }]);
+    });
+    it('preferred on an engine without runsc: runc, with the profile made again for runc', async () => {
+      const { services, profiles } = counted(sandboxPlan('preferred'));
+      const engine = fakeEngine({ info: async () => RUNC_ONLY });
+      const r = await run({ rm: true }, engine, { policy: services });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('running without gVisor');
+      expect(engine.created[0]?.HostConfig?.Runtime).toBeUndefined();
+      expect(profiles).toEqual([{ gvisor: true }, {}]);
+      const seccomp = (engine.created[0]?.HostConfig?.SecurityOpt ?? []).find((o: string) => o.startsWith('seccomp='));
+      expect(JSON.parse(seccomp!.slice('seccomp='.length))).toMatchObject({ gvisor: false });
+    });
+    it('required on an engine without runsc: refused, nothing created', async () => {
+      const { services } = counted(sandboxPlan('required'));
+      const engine = fakeEngine({ info: async () => RUNC_ONLY });
+      const r = await run({ rm: true }, engine, { policy: services });
+      expect((r.code as BulkheadError).kind).toBe('refused');
+      expect(engine.created).toEqual([]);
+    });
+  });
+
   it('create -> attach -> start -> wait, and the exit code passes through', async () => {
     const engine = fakeEngine();
     const r = await run({}, engine);
