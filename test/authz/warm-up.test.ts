@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { WARM_UP_REQUESTS, warmUpPayloads } from '../../src/authz/data/warm-up-requests.js';
+import { PRIVILEGED_SAMPLE, WARM_UP_REQUESTS, warmUpPayloads } from '../../src/authz/data/warm-up-requests.js';
 import { warmUp } from '../../src/authz/warm-up.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { runCli } from '../helpers/cli.js';
@@ -17,7 +17,7 @@ describe('authz warm-up', () => {
     expect(r.decisions).toBe(50);
     // compliant create allowed; privileged with the engine socket denied; GET, start and exec allowed
     expect(r.answers.map((a) => a.Allow)).toEqual([true, false, true, true, true]);
-    expect(r.answers[1]!.Msg).toMatch(/CT001 .*fix: /);
+    expect(r.answers[PRIVILEGED_SAMPLE]!.Msg).toMatch(/CT001 .*fix: /);
     // its socket directory is gone
     expect(warmUpDirs()).toEqual(before);
   });
@@ -26,7 +26,7 @@ describe('authz warm-up', () => {
     const policy = await loadPolicy('untrusted');
     const permissive = { ...policy, policy: { ...policy.policy, authz: { ...policy.policy.authz, exemptions: [{ reason: 'test', until: '2999-01-01', name: 'warm-up' }] } } };
     const r = await warmUp({ mode: 'enforce', context: () => ({ policy: permissive, engine, now: new Date() }) }, WARM_UP_REQUESTS.length);
-    expect(r.answers[1]!.Allow).toBe(true);
+    expect(r.answers[PRIVILEGED_SAMPLE]!.Allow).toBe(true);
   });
 
   it('stops when aborted', async () => {

@@ -32,6 +32,9 @@ interface SampleRequest {
   body?: unknown;
 }
 
+/** Index in WARM_UP_REQUESTS of the privileged create with the engine socket: a policy that allows it protects nothing. */
+export const PRIVILEGED_SAMPLE = 1;
+
 export const WARM_UP_REQUESTS: readonly SampleRequest[] = [
   { method: 'POST', uri: '/v1.41/containers/create?name=warm-up', body: CREATE },
   { method: 'POST', uri: '/v1.41/containers/create?name=warm-up', body: PRIVILEGED_CREATE },

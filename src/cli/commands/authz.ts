@@ -40,10 +40,11 @@ Exit codes:
   2  bad usage, invalid policy, or the socket cannot be served`,
     )
     .action(async (opts: ServeOptions) => {
-      const [{ loadPolicy }, { startAuthzServer }, { warmUp }, { DecisionLog }, { hostConfinement }, { parseSize }, { mkdirSync }, { dirname }] = await Promise.all([
+      const [{ loadPolicy }, { startAuthzServer }, { warmUp }, { PRIVILEGED_SAMPLE }, { DecisionLog }, { hostConfinement }, { parseSize }, { mkdirSync }, { dirname }] = await Promise.all([
         import('../../policy/load.js'),
         import('../../authz/server.js'),
         import('../../authz/warm-up.js'),
+        import('../../authz/data/warm-up-requests.js'),
         import('../../authz/decision-log.js'),
         import('../../authz/host-confinement.js'),
         import('../../policy/units.js'),
@@ -75,8 +76,7 @@ Exit codes:
         warmUp({ mode: 'enforce', context }, Number(opts.warmUp), stopWarmUp.signal).then(
           (w) => {
             if (stopWarmUp.signal.aborted) return;
-            // the second sample is privileged with the engine socket mounted: a policy that allows it protects nothing
-            const allowsPrivileged = w.answers[1]?.Allow ? '; note: this policy ALLOWS a privileged create that mounts the engine socket' : '';
+            const allowsPrivileged = w.answers[PRIVILEGED_SAMPLE]?.Allow ? '; note: this policy ALLOWS a privileged create that mounts the engine socket' : '';
             ctx.io.stderr.write(`bulkhead authz: warmed up (${w.decisions} sample requests in ${Math.round(w.ms)} ms)${allowsPrivileged}\n`);
           },
           (err: unknown) => ctx.io.stderr.write(`bulkhead authz: warm-up failed (${err instanceof Error ? err.message : String(err)}); serving without it\n`),
